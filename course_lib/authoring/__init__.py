@@ -1,0 +1,1 @@
+"""Tools for the people who write and hand out the course: notebook stamping and exercise building."""
