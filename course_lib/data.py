@@ -208,6 +208,16 @@ def _download(info):
     return arrays
 
 
+def download_dataset(name):
+    """Downloads a data set through `keras.datasets` (ignoring any local folder) and checks its arrays.
+
+    Returns:
+        `(x_train, y_train), (x_test, y_test)` as `load_dataset` returns them.
+    """
+    x_train, y_train, x_test, y_test = _download(dataset_info(name))
+    return (x_train, y_train), (x_test, y_test)
+
+
 def load_dataset(name, data_dir=None, verify=True):
     """Loads MNIST or Fashion-MNIST as uint8 arrays, in the Keras layout.
 

@@ -1,8 +1,11 @@
 """The first call of every lesson: `setup()` seeds, sets threads and reports the environment."""
 
+import contextlib
 import os
 import platform
+import re
 import sys
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 
@@ -16,6 +19,41 @@ SUPPORTED_VERSIONS = {
     "keras": ((3, 13), (3, 16)),
     "ipywidgets": ((7, 7), (9, 0)),
 }
+
+
+# TensorFlow's C++ start-up notices, printed before its logging honours TF_CPP_MIN_LOG_LEVEL.
+# They are harmless and confuse learners, so setup() hides them and shows anything else.
+_NATIVE_NOISE = re.compile(
+    r"All log messages before absl::InitializeLog|oneDNN custom operations are on|"
+    r"Could not find cuda drivers|failed call to cuInit|cpu_feature_guard|"
+    r"This TensorFlow binary is optimized|rebuild TensorFlow with the appropriate compiler flags|"
+    r"Unable to register cu(DNN|FFT|BLAS) factory|computation placer already registered|"
+    r"TF-TRT Warning"
+)
+
+
+@contextlib.contextmanager
+def quiet_native_startup():
+    """Hides TensorFlow's C++ start-up notices while TensorFlow loads; other native messages still show."""
+    try:
+        original = os.dup(2)
+    except OSError:  # no real stderr (some embedded consoles): nothing to hide
+        yield
+        return
+    with tempfile.TemporaryFile(mode="w+b") as captured:
+        sys.stderr.flush()
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(original, 2)
+            os.close(original)
+            captured.seek(0)
+            text = captured.read().decode("utf-8", errors="replace")
+        kept = [line for line in text.splitlines() if line.strip() and not _NATIVE_NOISE.search(line)]
+        if kept:
+            print("\n".join(kept), file=sys.stderr)
 
 
 class UnsupportedVersionWarning(UserWarning):
@@ -189,11 +227,13 @@ def setup(seed=None, verbose=True):
     Returns:
         The `EnvironmentReport`.
     """
-    import tensorflow as tf
+    with quiet_native_startup():
+        import keras  # noqa: F401  (loads TensorFlow)
+        import tensorflow as tf
 
-    threads = _set_threads(tf, config.cpu_threads())
-    used_seed = config.set_seed(seed)
-    report = environment_report(seed_value=used_seed, threads=threads)
+        threads = _set_threads(tf, config.cpu_threads())
+        used_seed = config.set_seed(seed)
+        report = environment_report(seed_value=used_seed, threads=threads)
     for problem in report.problems:
         warnings.warn(problem, UnsupportedVersionWarning, stacklevel=2)
     if verbose:

@@ -1,0 +1,81 @@
+"""Every committed notebook is clean, stamped with its own Colab badge, and part of the lesson sequence."""
+
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from course_lib.authoring import stamp
+from tests.conftest import REPO_ROOT
+
+NOTEBOOKS = stamp.course_notebooks(REPO_ROOT)
+SOURCES = sorted((REPO_ROOT / "exercise_sources").glob("*.ipynb"))
+NAME_PATTERN = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+
+
+def _ids(paths):
+    return [path.relative_to(REPO_ROOT).as_posix() for path in paths]
+
+
+def test_the_course_has_notebooks():
+    assert (REPO_ROOT / "notebooks" / "00_welcome.ipynb") in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOURCES, ids=_ids(NOTEBOOKS + SOURCES))
+def test_notebook_is_committed_without_outputs_or_execution_counts(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    dirty = [
+        index
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} hold outputs or execution counts; clear them before committing."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_badge_points_to_its_own_path_and_setup_cell_is_standard(path):
+    relative = path.relative_to(REPO_ROOT).as_posix()
+    notebook = nbformat.read(path, as_version=4)
+    assert stamp.stamp_notebook(notebook, relative) is False, (
+        f"{relative}: badge or setup cell is stale; run `python -m course_lib.authoring.stamp`."
+    )
+    badge_target = stamp.BADGE_PATTERN.search(notebook.cells[0].source).group(1)
+    assert badge_target.endswith(f"/blob/main/{relative}") or badge_target.endswith(relative)
+    assert (REPO_ROOT / relative).is_file()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_names_are_numbered_lessons(path):
+    assert NAME_PATTERN.match(path.name), f"{path.name} should look like 'NN_lesson_name.ipynb'."
+
+
+def test_every_lesson_after_the_welcome_has_an_exercise_and_a_solution():
+    lessons = {p.name for p in (REPO_ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("00_")}
+    exercises = {p.name for p in (REPO_ROOT / "exercises").glob("*.ipynb")}
+    solutions = {p.name for p in (REPO_ROOT / "solutions").glob("*.ipynb")}
+    assert lessons - exercises == set(), f"lessons without an exercise: {sorted(lessons - exercises)}"
+    assert exercises == solutions, f"exercises and solutions differ: {sorted(exercises ^ solutions)}"
+    assert exercises - lessons == set(), f"exercises without a lesson: {sorted(exercises - lessons)}"
+
+
+def test_lesson_numbers_are_unique_and_sequential():
+    numbers = sorted(int(p.name[:2]) for p in (REPO_ROOT / "notebooks").glob("*.ipynb"))
+    assert numbers == list(range(len(numbers))), f"lesson numbers should run 00, 01, ... without gaps: {numbers}"
+
+
+def test_ruff_is_clean_on_library_tests_and_notebooks():
+    folders = [
+        name
+        for name in ("course_lib", "tests", "notebooks", "exercises", "solutions", "exercise_sources", "benchmarks")
+        if (REPO_ROOT / name).exists()
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", *folders, "conftest.py"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
