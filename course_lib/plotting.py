@@ -147,3 +147,72 @@ def _finish(fig, show):
         plt.close(fig)
         return None
     return fig
+
+
+def confusion_matrix(labels, predictions, num_classes=None):
+    """Counts how often each true class was predicted as each class.
+
+    Args:
+        labels: `(N,)` true class indices.
+        predictions: `(N,)` predicted class indices (take `argmax` of probabilities first).
+        num_classes: number of classes; defaults to one more than the largest index seen.
+
+    Returns:
+        `(num_classes, num_classes)` int array whose entry `[i, j]` counts images of class `i` predicted as `j`.
+    """
+    labels = np.asarray(labels).astype(int).ravel()
+    predictions = np.asarray(predictions)
+    if predictions.ndim == 2:
+        raise ValueError(
+            f"predictions have shape {predictions.shape}: pass class indices, e.g. probabilities.argmax(axis=1)."
+        )
+    predictions = predictions.astype(int).ravel()
+    if len(labels) != len(predictions):
+        raise ValueError(f"got {len(labels)} labels but {len(predictions)} predictions; give one per image.")
+    if num_classes is None:
+        num_classes = int(max(labels.max(initial=0), predictions.max(initial=0))) + 1
+    matrix = np.zeros((num_classes, num_classes), dtype=int)
+    np.add.at(matrix, (labels, predictions), 1)
+    return matrix
+
+
+def plot_confusion_matrix(labels, predictions, class_names=None, normalize=False, title=None, show=True):
+    """Draws a confusion matrix: rows are true classes, columns predicted ones, mistakes off the diagonal.
+
+    Args:
+        labels: `(N,)` true class indices.
+        predictions: `(N,)` predicted class indices.
+        class_names: optional names of the classes, indexed by label.
+        normalize: show each row as fractions of that class (so rows sum to 1) instead of counts.
+        title: optional title; defaults to the overall accuracy.
+        show: display now and return `None`; `False` returns the figure.
+
+    Returns:
+        The matplotlib `Figure` when `show=False`, otherwise `None`.
+    """
+    num_classes = len(class_names) if class_names is not None else None
+    matrix = confusion_matrix(labels, predictions, num_classes=num_classes)
+    num_classes = len(matrix)
+    names = [str(name) for name in class_names] if class_names is not None else [str(i) for i in range(num_classes)]
+    values = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) if normalize else matrix
+    size = 0.45 * num_classes + 2.0
+    fig, axis = plt.subplots(figsize=(size + 1.0, size))
+    image = axis.imshow(values, cmap="Blues")
+    fig.colorbar(image, ax=axis, fraction=0.046, pad=0.04)
+    threshold = values.max() / 2 if values.size else 0
+    for row in range(num_classes):
+        for column in range(num_classes):
+            if matrix[row, column] == 0:
+                continue
+            text = f"{values[row, column]:.2f}" if normalize else str(matrix[row, column])
+            color = "white" if values[row, column] > threshold else "black"
+            axis.text(column, row, text, ha="center", va="center", fontsize=7, color=color)
+    named = class_names is not None
+    axis.set_xticks(range(num_classes), names, rotation=45 if named else 0, ha="right" if named else "center")
+    axis.set_yticks(range(num_classes), names)
+    axis.set_xlabel("predicted class")
+    axis.set_ylabel("true class")
+    accuracy = np.trace(matrix) / max(matrix.sum(), 1)
+    axis.set_title(title or f"Confusion matrix (accuracy {accuracy:.2%})")
+    fig.tight_layout()
+    return _finish(fig, show)
