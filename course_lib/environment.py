@@ -218,14 +218,12 @@ def environment_report(seed_value=None, threads="not set"):
 def setup(seed=None, verbose=True):
     """Prepares a lesson: sets CPU threads, seeds every random generator and reports the environment.
 
-    Call it once, in the first cell, before building any model.
+    Call it once, in the first cell, before building any model. It returns nothing, so the report is not
+    shown twice; `environment_report()` gives the same report as a value.
 
     Args:
         seed: the random seed; defaults to `COURSE_SEED` or 42.
         verbose: print the environment report.
-
-    Returns:
-        The `EnvironmentReport`.
     """
     with quiet_native_startup():
         import keras  # noqa: F401  (loads TensorFlow)
@@ -238,4 +236,3 @@ def setup(seed=None, verbose=True):
         warnings.warn(problem, UnsupportedVersionWarning, stacklevel=2)
     if verbose:
         print(report)
-    return report

@@ -194,15 +194,16 @@ class LatentMap:
         draw.line([(0, centre), (self.size, centre)], fill=(220, 220, 220))
         for index, (x, y) in enumerate(self.to_pixels(points)):
             colour = palette[int(labels[index]) % 10] if labels is not None else (90, 90, 90)
-            draw.point((x, y), fill=colour)
+            draw.ellipse([x - 1.5, y - 1.5, x + 1.5, y + 1.5], fill=colour)
         return picture
 
     def to_pixels(self, points):
         """Maps latent coordinates to pixel coordinates of the picture."""
         points = np.atleast_2d(np.asarray(points, "float32"))
-        scale = (self.size - 1) / (2 * self.limit)
-        x = (points[:, 0] + self.limit) * scale
-        y = (self.limit - points[:, 1]) * scale  # latent "up" is picture "up"
+        margin = 8  # room for the marker at the edges
+        scale = (self.size - 1 - 2 * margin) / (2 * self.limit)
+        x = margin + (points[:, 0] + self.limit) * scale
+        y = margin + (self.limit - points[:, 1]) * scale  # latent "up" is picture "up"
         return np.stack([x, y], axis=1)
 
     def png(self, point):
@@ -258,16 +259,25 @@ class Explorer:
         import ipywidgets as widgets
 
         self.controls = self.build_controls(widgets)
-        self.image_widgets = [widgets.Image(format="png") for _ in self.image_pngs()]
-        self.extra_widgets = [widgets.Image(format="png") for _ in self.extra_pngs()]
+        self.image_widgets = [self._image_widget(widgets, png) for png in self.image_pngs()]
+        self.extra_widgets = [self._image_widget(widgets, png) for png in self.extra_pngs()]
         self.status = widgets.HTML()
         for control in self.controls:
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
         self.refresh()
-        pictures = widgets.HBox(self.image_widgets + self.extra_widgets)
+        pictures = widgets.HBox(
+            self.image_widgets + self.extra_widgets, layout=widgets.Layout(align_items="flex-start")
+        )
         header = [widgets.HTML(f"<b>{self.title}</b>")] if self.title else []
         return widgets.VBox([*header, *self.controls, pictures, self.status])
+
+    @staticmethod
+    def _image_widget(widgets, png):
+        width, height = Image.open(io.BytesIO(png)).size  # shown at its own size, never stretched
+        return widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
+        )
 
     def _on_change(self, change=None):
         self.refresh()
