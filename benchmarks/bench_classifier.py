@@ -1,0 +1,78 @@
+"""Benchmark: trains the reference classifier from scratch in full mode and measures time and test accuracy.
+
+Lesson 03's promise is >= 99.0 % test accuracy on MNIST and >= 90 % on Fashion-MNIST, each in under three
+minutes of training on 2 CPU cores. This script checks it, ignoring the course's model cache:
+
+    COURSE_DATA_DIR=../shared/data python benchmarks/bench_classifier.py
+
+It prints one line per data set and a Markdown table for benchmarks/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import time
+
+os.environ["COURSE_SMOKE"] = "0"  # full mode, whatever the shell says: this measures what learners get
+
+import course_lib  # noqa: E402  (sets the Keras backend before TensorFlow loads)
+from course_lib.models import classifier  # noqa: E402
+
+TARGETS = {"mnist": 0.990, "fashion_mnist": 0.900}
+TIME_LIMIT_SECONDS = 180
+
+
+def _cpu_model():
+    try:
+        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return platform.processor() or "unknown"
+    for line in output.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def _load_average():
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", nargs="+", default=list(TARGETS), help="data sets to train on")
+    args = parser.parse_args(argv)
+
+    import keras
+    import tensorflow as tf
+
+    course_lib.setup(verbose=False)
+    print(f"CPU: {_cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
+          f"TensorFlow {tf.__version__}, Keras {keras.__version__}; {datetime.date.today()}")
+    print(f"load average (1, 5, 15 min) before: {_load_average()}")
+    rows = []
+    for name in args.datasets:
+        course_lib.set_seed()
+        start = time.perf_counter()
+        _, info = classifier.train_reference_classifier(name, verbose=2)
+        total = time.perf_counter() - start
+        passed = info["test_accuracy"] >= TARGETS[name] and info["fit_seconds"] < TIME_LIMIT_SECONDS
+        rows.append((name, info, total, passed, _load_average()))
+        print(f"{name}: {info['epochs']} epochs, fit {info['fit_seconds']:.1f} s (with data loading and test "
+              f"{total:.1f} s), test accuracy {info['test_accuracy']:.2%} -> {'PASS' if passed else 'FAIL'}; "
+              f"load average after: {rows[-1][-1]}", flush=True)
+    print()
+    print("| data set | epochs | training (fit) | total with loading + test | test accuracy | target | load average after |")
+    print("|---|---|---|---|---|---|---|")
+    for name, info, total, passed, load in rows:
+        print(f"| {name} | {info['epochs']} | {info['fit_seconds']:.1f} s | {total:.1f} s | "
+              f"{info['test_accuracy']:.2%} | ≥ {TARGETS[name]:.1%}, < {TIME_LIMIT_SECONDS} s: "
+              f"{'pass' if passed else 'FAIL'} | {load} |")
+    return 0 if all(row[3] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
