@@ -152,7 +152,7 @@ def test_answer_that_is_not_a_function_is_reported(lesson):
     result = lesson.exercises[0].grade(np.array([2.0, -4.0, 7.0]))
 
     assert result.status == core.WRONG
-    assert "expected a function, got a ndarray" in result.parts[0].message
+    assert "expected a function, got a NumPy array of shape (3,)" in result.parts[0].message
 
 
 def test_bug_in_a_check_is_reported_as_check_error_without_raising():

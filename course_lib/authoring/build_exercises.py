@@ -379,7 +379,9 @@ def build(root=".", lessons=(), check=False, force=False, out=print):
 def main(argv=None):
     """Command line: build every exercise, or with --check only report out-of-date ones."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m course_lib.authoring.build_exercises",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "lessons", nargs="*", help="lesson numbers (e.g. 01) or source names; default: all"

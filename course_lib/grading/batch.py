@@ -422,7 +422,9 @@ def grade_folder(
 def main(argv=None):
     """Command line: grade a folder of submitted notebooks into a CSV."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m course_lib.grading.batch",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "folder", help="the folder of submitted notebooks (searched with its sub-folders)"

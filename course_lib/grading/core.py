@@ -74,6 +74,10 @@ def describe_value(value):
     if value is None:
         return "None"
     type_name = type(value).__name__
+    if "Tensor" in type_name or "Variable" in type_name:
+        type_name = "tensor"  # EagerTensor, ResourceVariable, ... all read as tensors to a learner
+    elif type_name == "ndarray":
+        type_name = "NumPy array"
     article = "an" if type_name[:1].lower() in "aeiou" else "a"
     shape = getattr(value, "shape", None)
     if shape is not None and not isinstance(value, type):
