@@ -195,7 +195,7 @@ def test_force_overwrites_an_edited_exercise_after_keeping_a_backup(tmp_path, ca
 
     exit_code = build.main(["--force", "--root", str(tmp_path)])
 
-    backups = list((tmp_path / "exercises").glob("07_toy_exercise.*.bak.ipynb"))
+    backups = list((tmp_path / "exercises" / ".backups").glob("07_toy_exercise.*.bak.ipynb"))
     assert exit_code == 0
     assert len(backups) == 1
     assert backups[0].read_bytes() == edited

@@ -17,7 +17,7 @@ A source, `exercise_sources/NN_name.ipynb`, marks its solution blocks the nbgrad
 lines. Both are stamped with their own Colab badge, carry no outputs, and record a hash of their content
 in `metadata.course.build_hash`, so a later build can tell that someone (a learner) has edited them:
 it then refuses to overwrite them unless given --force, which first copies the edited file to
-`NN_name.<time>.bak.ipynb` next to it.
+`.backups/NN_name.<time>.bak.ipynb` beside it.
 """
 
 import argparse
@@ -35,6 +35,7 @@ from course_lib.authoring import stamp
 
 SOURCE_FOLDER = "exercise_sources"
 EXERCISE_FOLDER = "exercises"
+BACKUP_FOLDER = ".backups"
 SOLUTION_FOLDER = "solutions"
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -273,13 +274,18 @@ def was_edited(path):
 
 
 def backup_path(path):
-    """Returns a free backup name next to a notebook: `NN_name.<YYYYmmdd-HHMMSS>.bak.ipynb`."""
+    """Returns a free backup name for a notebook: `.backups/NN_name.<YYYYmmdd-HHMMSS>.bak.ipynb` beside it.
+
+    The hidden `.backups/` folder keeps backups out of the way of pytest/nbval and of the hygiene tests.
+    """
     path = Path(path)
+    folder = path.parent / BACKUP_FOLDER
+    folder.mkdir(exist_ok=True)
     stamp_text = time.strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.{stamp_text}.bak.ipynb")
+    candidate = folder / f"{path.stem}.{stamp_text}.bak.ipynb"
     counter = 1
     while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.{stamp_text}-{counter}.bak.ipynb")
+        candidate = folder / f"{path.stem}.{stamp_text}-{counter}.bak.ipynb"
         counter += 1
     return candidate
 
@@ -366,7 +372,7 @@ def build(root=".", lessons=(), check=False, force=False, out=print):
                 out(
                     f"refused: {relative} was edited since it was built (a learner's work?), so it was left as it is.\n"
                     f"  To replace it anyway, run `python -m course_lib.authoring.build_exercises --force {source_path.name[:2]}`;\n"
-                    f"  the edited file is first copied to {folder}/{source_path.stem}.<date-time>.bak.ipynb."
+                    f"  the edited file is first copied to {folder}/{BACKUP_FOLDER}/{source_path.stem}.<date-time>.bak.ipynb."
                 )
     if not lessons:
         for path in _orphans(root, sources):
