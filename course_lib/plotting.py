@@ -216,3 +216,138 @@ def plot_confusion_matrix(labels, predictions, class_names=None, normalize=False
     axis.set_title(title or f"Confusion matrix (accuracy {accuracy:.2%})")
     fig.tight_layout()
     return _finish(fig, show)
+
+
+# Latent spaces (lessons 04, 05 and 11): where the codes lie, what the decoder draws, and paths between codes.
+
+
+def plot_latent_scatter(codes, labels, class_names=None, title=None, max_points=5000, seed=0, show=True):
+    """Draws 2-D latent codes as dots coloured by class: do the digits form separate clusters?
+
+    Args:
+        codes: `(N, 2)` latent codes (e.g. a VAE's `z_mean`).
+        labels: `(N,)` integer class labels.
+        class_names: optional names indexed by label, shown in the legend.
+        title: optional title.
+        max_points: draw at most this many codes (a random subset), so the plot stays readable.
+        seed: seed of that subset.
+        show: display now and return `None`; `False` returns the figure.
+
+    Returns:
+        The matplotlib `Figure` when `show=False`, otherwise `None`.
+    """
+    codes = np.asarray(codes)
+    labels = np.asarray(labels).reshape(-1)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(
+            f"expected 2-D codes of shape (N, 2), got {codes.shape}; for a larger latent space, project the "
+            "codes to two dimensions first (e.g. with PCA)."
+        )
+    if len(labels) != len(codes):
+        raise ValueError(f"got {len(codes)} codes but {len(labels)} labels; give one label per code.")
+    if len(codes) > max_points:
+        chosen = np.random.default_rng(seed).choice(len(codes), size=max_points, replace=False)
+        codes, labels = codes[chosen], labels[chosen]
+    fig, axis = plt.subplots(figsize=(6.4, 5.6))
+    colours = plt.get_cmap("tab10")
+    for label in np.unique(labels):
+        members = labels == label
+        name = class_names[int(label)] if class_names is not None else str(label)
+        axis.scatter(codes[members, 0], codes[members, 1], s=4, alpha=0.6, color=colours(int(label) % 10), label=name)
+    axis.set_xlabel("$z_1$")
+    axis.set_ylabel("$z_2$")
+    axis.legend(markerscale=4, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    axis.set_title(title or "latent codes, coloured by label")
+    axis.grid(alpha=0.3)
+    fig.tight_layout()
+    return _finish(fig, show)
+
+
+def latent_grid(grid_size=15, limit=2.0, spacing="quantile"):
+    """Returns the `(grid_size**2, 2)` points of a square grid over a 2-D latent space, row by row, top row first.
+
+    Args:
+        grid_size: points per side.
+        limit: the grid spans `[-limit, limit]` on both axes (`spacing="linear"`), or, with
+            `spacing="quantile"`, the standard normal's quantiles from 5 % to 95 % (`limit` is then ignored):
+            equal steps in probability under the prior N(0, I), as in Kingma and Welling's figure.
+        spacing: `"quantile"` or `"linear"`.
+    """
+    if spacing == "quantile":
+        from scipy.stats import norm
+
+        values = norm.ppf(np.linspace(0.05, 0.95, grid_size))
+    elif spacing == "linear":
+        values = np.linspace(-limit, limit, grid_size)
+    else:
+        raise ValueError(f"spacing must be 'quantile' or 'linear', got {spacing!r}.")
+    z1, z2 = np.meshgrid(values, values[::-1])
+    return np.stack([z1.ravel(), z2.ravel()], axis=1).astype("float32")
+
+
+def plot_latent_manifold(decode, grid_size=15, limit=2.0, spacing="quantile", title=None, image_size=0.5, show=True):
+    """Decodes a grid of points of a 2-D latent space and tiles the images: the map of what the decoder draws.
+
+    Args:
+        decode: a function from `(n, 2)` latent points to `(n, 28, 28)` or `(n, 28, 28, 1)` images in [0, 1]
+            (e.g. a VAE's `decode`).
+        grid_size: images per side.
+        limit: extent of a linear grid (see `latent_grid`).
+        spacing: `"quantile"` (equal prior probability between neighbours) or `"linear"`.
+        title: optional title.
+        image_size: inches per tile.
+        show: display now and return `None`; `False` returns the figure.
+
+    Returns:
+        The matplotlib `Figure` when `show=False`, otherwise `None`.
+    """
+    points = latent_grid(grid_size, limit, spacing)
+    images = _as_image_batch(np.asarray(decode(points)))
+    if len(images) != len(points):
+        raise ValueError(f"decode returned {len(images)} images for {len(points)} latent points.")
+    height, width = images.shape[1:3]
+    canvas = images.reshape(grid_size, grid_size, height, width).transpose(0, 2, 1, 3)
+    canvas = canvas.reshape(grid_size * height, grid_size * width)
+    fig, axis = plt.subplots(figsize=(grid_size * image_size + 1.0, grid_size * image_size + 0.8))
+    values = points[:grid_size, 0]
+    extent = (values[0], values[-1], values[0], values[-1])
+    step = (values[-1] - values[0]) / max(grid_size - 1, 1)
+    extent = (extent[0] - step / 2, extent[1] + step / 2, extent[2] - step / 2, extent[3] + step / 2)
+    axis.imshow(canvas, cmap="gray_r", vmin=0.0, vmax=1.0, extent=extent, aspect="auto")
+    axis.set_xlabel("$z_1$")
+    axis.set_ylabel("$z_2$")
+    axis.set_title(title or "decoded latent grid")
+    fig.tight_layout()
+    return _finish(fig, show)
+
+
+def plot_interpolation(images, start_label=None, end_label=None, title=None, image_size=1.0, show=True):
+    """Draws a strip of images, e.g. the decoded path from one latent code to another.
+
+    Args:
+        images: `(steps, 28, 28)` or `(steps, 28, 28, 1)` images, first to last.
+        start_label: optional caption of the first image (e.g. `"a 3"`).
+        end_label: optional caption of the last image.
+        title: optional title.
+        image_size: inches per image.
+        show: display now and return `None`; `False` returns the figure.
+
+    Returns:
+        The matplotlib `Figure` when `show=False`, otherwise `None`.
+    """
+    images = _as_image_batch(images)
+    steps = len(images)
+    if steps < 2:
+        raise ValueError(f"an interpolation needs at least 2 images, got {steps}.")
+    labels = [""] * steps
+    labels[0] = "" if start_label is None else str(start_label)
+    labels[-1] = "" if end_label is None else str(end_label)
+    has_labels = start_label is not None or end_label is not None
+    return plot_image_grid(
+        images,
+        labels=labels if has_labels else None,
+        ncols=steps,
+        title=title,
+        image_size=image_size,
+        show=show,
+    )
