@@ -96,3 +96,77 @@ def erase_random_squares(images, size=10, seed=None, value_range=(0.0, 1.0)):
     for index, (row, col) in enumerate(zip(rows, cols, strict=True)):
         erased[index, row : row + size, col : col + size] = value_range[0]
     return erased
+
+
+# Added for lesson 12 (image enhancement): low-resolution inputs and masked squares.
+
+
+def downsample(images, factor=2, value_range=(0.0, 1.0)):
+    """Shrinks images by averaging each `factor` x `factor` block of pixels (what a coarser camera sensor sees).
+
+    Args:
+        images: float images `(N, height, width)` or `(N, height, width, channels)`, values in `value_range`,
+            with height and width divisible by `factor`.
+        factor: the shrink factor; 2 turns 28×28 into 14×14.
+        value_range: the pixel range `(low, high)`.
+
+    Returns:
+        float32 array `(N, height // factor, width // factor[, channels])`.
+    """
+    images = _as_float_images(images, value_range)
+    if images.ndim not in (3, 4):
+        raise ValueError(
+            f"expected a batch of images (N, height, width[, channels]), got shape {images.shape}."
+        )
+    factor = int(factor)
+    height, width = images.shape[1:3]
+    if factor < 1 or height % factor or width % factor:
+        raise ValueError(
+            f"factor must be a positive whole number dividing both height {height} and width {width}, got {factor}."
+        )
+    blocks = images.reshape(len(images), height // factor, factor, width // factor, factor, *images.shape[3:])
+    return blocks.mean(axis=(2, 4)).astype(np.float32)
+
+
+def random_square_masks(count, size=10, image_shape=(28, 28, 1), seed=None):
+    """Draws one square hole per image, at a random place: 1 inside the hole, 0 elsewhere.
+
+    Args:
+        count: number of masks.
+        size: side of the square, in pixels.
+        image_shape: `(height, width)` or `(height, width, channels)` of one image.
+        seed: an int (or a `numpy.random.Generator`) for repeatable squares.
+
+    Returns:
+        float32 array `(count, *image_shape)` of 0s and 1s, each mask holding exactly `size * size` ones
+        per channel.
+    """
+    height, width = image_shape[:2]
+    if not 1 <= size <= min(height, width):
+        raise ValueError(f"size must be between 1 and {min(height, width)} pixels, got {size}.")
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, height - size + 1, size=count)
+    cols = rng.integers(0, width - size + 1, size=count)
+    masks = np.zeros((count, *image_shape), np.float32)
+    for index, (row, col) in enumerate(zip(rows, cols, strict=True)):
+        masks[index, row : row + size, col : col + size] = 1.0
+    return masks
+
+
+def apply_masks(images, masks, fill_value=0.0, value_range=(0.0, 1.0)):
+    """Hides the masked pixels: sets every pixel where `masks` is 1 to `fill_value`.
+
+    Args:
+        images: float images, values in `value_range`.
+        masks: 0/1 array of the same shape (1 marks a missing pixel), e.g. from `random_square_masks`.
+        fill_value: what the hidden pixels become (the lowest value by default).
+        value_range: the pixel range `(low, high)`.
+
+    Returns:
+        float32 array of the same shape: `images * (1 - masks) + fill_value * masks`.
+    """
+    images = _as_float_images(images, value_range)
+    masks = np.asarray(masks, np.float32)
+    if masks.shape != images.shape:
+        raise ValueError(f"expected one mask per image of shape {images.shape}, got masks of shape {masks.shape}.")
+    return (images * (1.0 - masks) + np.float32(fill_value) * masks).astype(np.float32)

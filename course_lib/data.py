@@ -382,3 +382,82 @@ def make_dataset(images, labels=None, batch_size=128, shuffle=True, seed=None, d
         seed = config.seed() if seed is None else seed
         dataset = dataset.shuffle(min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def mixed_dataset(
+    real_images,
+    real_labels,
+    synthetic_images,
+    synthetic_labels,
+    synthetic_fraction=0.5,
+    batch_size=64,
+    seed=None,
+    augment=None,
+):
+    """Builds a `tf.data` pipeline whose every batch mixes real and synthetic examples in a fixed proportion.
+
+    Each batch holds `round(synthetic_fraction * batch_size)` synthetic examples and the rest real ones,
+    each image with its own label; both sources are reshuffled every pass. One epoch is one pass over the
+    real examples (`ceil(len(real) / real_per_batch)` batches), drawing synthetic examples as needed, so a
+    small real set can be paired with a large synthetic one.
+
+    Args:
+        real_images: `(N, ...)` real images (already scaled).
+        real_labels: `(N,)` integer labels.
+        synthetic_images: `(M, ...)` generated images, scaled like the real ones.
+        synthetic_labels: `(M,)` the labels they were generated for.
+        synthetic_fraction: the share of each batch that is synthetic, in [0, 1); 0 gives real data only.
+        batch_size: examples per batch.
+        seed: shuffling seed; defaults to the course seed.
+        augment: optional function `images -> images` applied to each batch (real and synthetic alike),
+            e.g. a `keras.Sequential` of random preprocessing layers.
+
+    Returns:
+        A finite, batched, prefetched `tf.data.Dataset` of `(images, labels)`, real examples first in
+        each batch (the model does not care about the order within a batch).
+    """
+    import tensorflow as tf
+
+    real_images, real_labels = np.asarray(real_images), np.asarray(real_labels)
+    synthetic_images, synthetic_labels = np.asarray(synthetic_images), np.asarray(synthetic_labels)
+    for name, images, labels in (
+        ("real", real_images, real_labels),
+        ("synthetic", synthetic_images, synthetic_labels),
+    ):
+        if len(images) != len(labels):
+            raise ValueError(f"{name} images and labels differ in length: {len(images)} vs {len(labels)}.")
+    if synthetic_images.shape[1:] != real_images.shape[1:]:
+        raise ValueError(
+            f"real and synthetic images differ in shape: {real_images.shape[1:]} vs {synthetic_images.shape[1:]}; "
+            "scale both the same way (a tanh generator's [-1, 1] output becomes [0, 1] with (x + 1) / 2)."
+        )
+    if not 0 <= synthetic_fraction < 1:
+        raise ValueError(
+            f"synthetic_fraction is the synthetic share of each batch, in [0, 1), got {synthetic_fraction}."
+        )
+    synthetic_per_batch = int(round(synthetic_fraction * batch_size))
+    real_per_batch = batch_size - synthetic_per_batch
+    if real_per_batch < 1:
+        raise ValueError(f"a batch of {batch_size} with fraction {synthetic_fraction} leaves no room for real data.")
+    if synthetic_per_batch and len(synthetic_images) == 0:
+        raise ValueError("synthetic_fraction > 0 needs synthetic images; got none.")
+    seed = config.seed() if seed is None else int(seed)
+    steps = int(np.ceil(len(real_images) / real_per_batch))
+
+    def source(images, labels, per_batch, offset):
+        dataset = tf.data.Dataset.from_tensor_slices((images, labels.astype("int32"))).cache()
+        dataset = dataset.shuffle(len(images), seed=seed + offset, reshuffle_each_iteration=True)
+        return dataset.repeat().batch(per_batch, drop_remainder=True)
+
+    real = source(real_images, real_labels, real_per_batch, 0)
+    if synthetic_per_batch:
+        synthetic = source(synthetic_images, synthetic_labels, synthetic_per_batch, 1)
+        mixed = tf.data.Dataset.zip(real, synthetic).map(
+            lambda a, b: (tf.concat([a[0], b[0]], axis=0), tf.concat([a[1], b[1]], axis=0))
+        )
+    else:
+        mixed = real
+    mixed = mixed.take(steps)
+    if augment is not None:
+        mixed = mixed.map(lambda images, labels: (augment(images), labels), num_parallel_calls=tf.data.AUTOTUNE)
+    return mixed.prefetch(tf.data.AUTOTUNE)
