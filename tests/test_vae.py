@@ -12,7 +12,9 @@ from course_lib.models.vae import (
     build_vae_decoder,
     build_vae_encoder,
     gaussian_kl_divergence,
+    load_or_train_mnist_vae,
 )
+from tests.conftest import requires_local_data
 
 
 def _images(count=32, seed=0):
@@ -155,3 +157,22 @@ def test_kl_warmup_raises_the_kl_weight_to_beta():
     vae.fit(_images(8), epochs=3, batch_size=8, verbose=0, callbacks=[KLWarmup(epochs=3), Record()])
     assert weights == pytest.approx([0.25, 0.5, 0.75])
     assert float(ops.convert_to_numpy(vae.kl_weight)) == 1.0
+
+
+@requires_local_data
+def test_mnist_vae_is_trained_once_then_loaded_from_the_cache(course_cache, smoke_mode):
+    first, first_info = load_or_train_mnist_vae(latent_dim=2, verbose=False)
+    second, second_info = load_or_train_mnist_vae(latent_dim=2, verbose=False)
+    assert first_info["loaded"] is False and second_info["loaded"] is True
+    assert isinstance(second, VAE) and second.latent_dim == 2
+    assert second_info["test_negative_elbo"] == first_info["test_negative_elbo"]
+    assert (
+        0 < first_info["test_negative_elbo"] < 784 * np.log(2)
+    )  # better than predicting 0.5 everywhere
+    assert first_info["epochs"] == 1 and first_info["train_size"] == 2_000
+    points = np.zeros((3, 2), np.float32)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(second.decode(points)),
+        ops.convert_to_numpy(first.decode(points)),
+        atol=1e-6,
+    )

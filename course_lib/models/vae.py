@@ -9,6 +9,8 @@ The model minimises `reconstruction_loss + beta * kl_loss`, both in nats per ima
 784 pixels and the latent dimensions, averaged over the batch).
 """
 
+import math
+
 import keras
 from keras import layers, ops
 
@@ -310,3 +312,131 @@ class KLWarmup(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.model.kl_weight.assign(self.model.beta)
+
+
+# The MNIST VAEs that later lessons reuse: lesson 10 measures them, lesson 11 explores their latent spaces.
+CACHE_VERSION = 1
+LARGE_LATENT_DIM = 32  # the latent size of the VAE with better images
+
+
+def mnist_vae_recipe(latent_dim):
+    """Returns the training recipe of the course's MNIST VAE with `latent_dim` latent dimensions, for the current mode.
+
+    Full mode trains on all 60,000 training images; smoke mode on 2,000 for one epoch. The recipe was tuned to
+    train in a few minutes on a 2-core laptop CPU (see `benchmarks/bench_vae.py`).
+
+    Returns:
+        A dict with `epochs`, `train_size`, `batch_size`, `learning_rate`, `warmup_epochs` and `filters`.
+    """
+    from course_lib.config import pick
+
+    if latent_dim <= 2:
+        return {
+            "epochs": pick(full=10, smoke=1),
+            "train_size": pick(full=60_000, smoke=2_000),
+            "batch_size": 128,
+            "learning_rate": 1e-3,
+            "warmup_epochs": 0,
+            "filters": [32, 64],
+        }
+    return {
+        "epochs": pick(full=20, smoke=1),
+        "train_size": pick(full=60_000, smoke=2_000),
+        "batch_size": 64,
+        "learning_rate": 2e-3,
+        "warmup_epochs": 0,
+        "filters": [16, 32],
+    }
+
+
+def train_mnist_vae(latent_dim=2, verbose=0, callbacks=(), **overrides):
+    """Builds and trains a VAE on MNIST from scratch (no cache), then measures it on the 10,000 test images.
+
+    Args:
+        latent_dim: size of the latent space.
+        verbose: Keras' `fit` verbosity (0 silent, 2 one line per epoch).
+        callbacks: extra Keras callbacks for `fit` (the benchmark times epochs with one).
+        **overrides: recipe entries to change (see `mnist_vae_recipe`), e.g. `epochs=3`.
+
+    Returns:
+        `(vae, info)`: the trained, compiled `VAE` and a JSON-friendly dict with the recipe, `fit_seconds`,
+        the per-epoch `history` and the test-set `test_negative_elbo`, `test_reconstruction_loss` and
+        `test_kl_loss` (single-sample estimates, nats per image).
+    """
+    import time
+
+    from course_lib import config, data
+
+    recipe = dict(mnist_vae_recipe(latent_dim))
+    unknown = set(overrides) - set(recipe)
+    if unknown:
+        raise ValueError(
+            f"unknown recipe entries {sorted(unknown)}; the recipe has {sorted(recipe)}."
+        )
+    recipe.update(overrides)
+    (x_train, y_train), (x_test, y_test) = data.load_dataset("mnist")
+    if recipe["train_size"] < len(x_train):
+        x_train, y_train = data.take_subset(x_train, y_train, size=recipe["train_size"])
+    if config.is_smoke():
+        x_test, y_test = data.take_subset(x_test, y_test, size=1_000)
+    train_images = data.make_dataset(data.scale_images(x_train), batch_size=recipe["batch_size"])
+    x_test = data.scale_images(x_test)
+
+    config.set_seed()
+    vae = build_vae(latent_dim, filters=recipe["filters"], seed=config.seed())
+    steps = recipe["epochs"] * int(math.ceil(len(x_train) / recipe["batch_size"]))
+    vae.compile(
+        optimizer=keras.optimizers.Adam(_learning_rate_schedule(recipe["learning_rate"], steps))
+    )
+    callbacks = list(callbacks) + (
+        [KLWarmup(recipe["warmup_epochs"])] if recipe["warmup_epochs"] else []
+    )
+    start = time.perf_counter()
+    history = vae.fit(train_images, epochs=recipe["epochs"], verbose=verbose, callbacks=callbacks)
+    fit_seconds = time.perf_counter() - start
+    test = vae.evaluate_negative_elbo(x_test)
+    info = {
+        "latent_dim": latent_dim,
+        **recipe,
+        "train_size": len(x_train),
+        "test_size": len(x_test),
+        "fit_seconds": round(fit_seconds, 1),
+        "test_negative_elbo": round(test["negative_elbo"], 2),
+        "test_reconstruction_loss": round(test["reconstruction_loss"], 2),
+        "test_kl_loss": round(test["kl_loss"], 2),
+        "history": {
+            name: [round(float(v), 3) for v in values] for name, values in history.history.items()
+        },
+    }
+    return vae, info
+
+
+def _learning_rate_schedule(learning_rate, steps):
+    """Cosine decay from `learning_rate` to 5 % of it over `steps`: fast early progress, a gentle finish."""
+    return keras.optimizers.schedules.CosineDecay(
+        learning_rate, decay_steps=max(steps, 1), alpha=0.05
+    )
+
+
+def load_or_train_mnist_vae(latent_dim=2, verbose=True):
+    """Returns the course's trained MNIST VAE, training and caching it on first use.
+
+    The first call trains it (`train_mnist_vae`, a few minutes in full mode) and saves it in the course cache
+    (`course_lib.training.train_or_load`); later calls, in any lesson, load it in a second.
+    Set `COURSE_RETRAIN=1` to train again.
+
+    Args:
+        latent_dim: 2 for the VAE whose latent space can be drawn, 32 for the one with better images.
+        verbose: print whether the model was trained or loaded, and the training progress.
+
+    Returns:
+        `(vae, info)`: the `VAE` and its info dict (recipe, test negative ELBO, training seconds, `loaded`).
+    """
+    from course_lib import training
+
+    return training.train_or_load(
+        f"vae_mnist_latent{latent_dim}",
+        lambda: train_mnist_vae(latent_dim, verbose=2 if verbose else 0),
+        version=CACHE_VERSION,
+        verbose=verbose,
+    )
