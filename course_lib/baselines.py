@@ -140,3 +140,33 @@ def best_parameter(baseline, candidates, corrupted, clean, score=None):
     scores = {candidate: float(np.mean(score(baseline(corrupted, candidate), clean))) for candidate in candidates}
     best = max(scores, key=scores.get)
     return best, scores
+
+
+# The rounding error of 8-bit pixels: a restoration closer than this is as exact as an image file can be.
+PERFECT_MSE = (1.0 / 255.0) ** 2 / 12.0
+
+
+def score_restorations(restored, clean):
+    """PSNR and SSIM of each restored image against its clean original: lesson 12's yardsticks.
+
+    PSNR comes from each image's mean squared error, floored at `PERFECT_MSE` (the error of rounding to 8-bit
+    pixels, which caps PSNR at about 58.9 dB): otherwise one perfectly restored image, such as a hole that fell
+    on blank paper, would have an infinite PSNR and make the average infinite. SSIM is
+    `course_lib.metrics.ssim` (7×7 windows).
+
+    Args:
+        restored: `(N, height, width, channels)` images in [0, 1].
+        clean: the originals, same shape.
+
+    Returns:
+        A dict of per-image arrays: `"psnr"` in dB and `"ssim"` in [-1, 1] (higher is better for both).
+    """
+    from course_lib import metrics
+
+    restored, clean = _image_batch(restored, "restored images"), _image_batch(clean, "clean images")
+    if restored.shape != clean.shape:
+        raise ValueError(f"restored and clean images differ in shape: {restored.shape} vs {clean.shape}.")
+    axes = tuple(range(1, restored.ndim))
+    mse = np.mean((restored.astype(np.float64) - clean) ** 2, axis=axes)
+    psnr = 10.0 * np.log10(1.0 / np.maximum(mse, PERFECT_MSE))
+    return {"psnr": psnr, "ssim": np.asarray(metrics.ssim(restored, clean), np.float64)}

@@ -128,13 +128,15 @@ def downsample(images, factor=2, value_range=(0.0, 1.0)):
     return blocks.mean(axis=(2, 4)).astype(np.float32)
 
 
-def random_square_masks(count, size=10, image_shape=(28, 28, 1), seed=None):
+def random_square_masks(count, size=10, image_shape=(28, 28, 1), margin=0, seed=None):
     """Draws one square hole per image, at a random place: 1 inside the hole, 0 elsewhere.
 
     Args:
         count: number of masks.
         size: side of the square, in pixels.
         image_shape: `(height, width)` or `(height, width, channels)` of one image.
+        margin: keep the squares at least this many pixels from the border (MNIST digits fill the central
+            20×20 pixels, so `margin=4` puts every hole where the ink is).
         seed: an int (or a `numpy.random.Generator`) for repeatable squares.
 
     Returns:
@@ -142,11 +144,14 @@ def random_square_masks(count, size=10, image_shape=(28, 28, 1), seed=None):
         per channel.
     """
     height, width = image_shape[:2]
-    if not 1 <= size <= min(height, width):
-        raise ValueError(f"size must be between 1 and {min(height, width)} pixels, got {size}.")
+    room = min(height, width) - 2 * int(margin)
+    if margin < 0 or not 1 <= size <= room:
+        raise ValueError(
+            f"size must be between 1 and {room} pixels (the image less twice the margin {margin}), got {size}."
+        )
     rng = np.random.default_rng(seed)
-    rows = rng.integers(0, height - size + 1, size=count)
-    cols = rng.integers(0, width - size + 1, size=count)
+    rows = rng.integers(margin, height - margin - size + 1, size=count)
+    cols = rng.integers(margin, width - margin - size + 1, size=count)
     masks = np.zeros((count, *image_shape), np.float32)
     for index, (row, col) in enumerate(zip(rows, cols, strict=True)):
         masks[index, row : row + size, col : col + size] = 1.0

@@ -94,3 +94,16 @@ def test_best_parameter_picks_the_candidate_with_the_highest_mean_psnr():
 def test_baselines_reject_a_single_image_without_a_batch_axis():
     with pytest.raises(ValueError, match="batch axis"):
         baselines.median_filter(np.zeros((28,), np.float32))
+
+
+def test_score_restorations_matches_the_psnr_formula_and_caps_perfect_images():
+    clean = np.full((3, 28, 28, 1), 0.5, np.float32)
+    restored = clean.copy()
+    restored[0] += 0.1  # MSE 0.01 -> 20 dB
+    restored[1, :14] += 0.2  # MSE 0.02 -> 16.99 dB
+
+    scores = baselines.score_restorations(restored, clean)
+
+    np.testing.assert_allclose(scores["psnr"][:2], [20.0, 10 * np.log10(1 / 0.02)], atol=1e-4)
+    assert scores["psnr"][2] == pytest.approx(10 * np.log10(255**2 * 12))  # perfect: capped near 58.9 dB
+    assert scores["ssim"][2] == pytest.approx(1.0) and scores["ssim"][1] < 1.0

@@ -94,3 +94,14 @@ def test_enhancement_models_survive_a_save_and_load_round_trip(tmp_path):
     loaded = keras.saving.load_model(path)
 
     np.testing.assert_allclose(loaded.predict(small, verbose=0), model.predict(small, verbose=0), atol=1e-6)
+
+
+def test_clip_to_unit_range_clips_forward_but_passes_gradients_even_at_the_edges():
+    import tensorflow as tf
+
+    values = tf.constant([-0.2, 0.0, 0.5, 1.0, 1.3])
+    with tf.GradientTape() as tape:
+        tape.watch(values)
+        clipped = enhancement.ClipToUnitRange()(values)
+    np.testing.assert_allclose(clipped.numpy(), [0.0, 0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(tape.gradient(clipped, values).numpy(), np.ones(5))

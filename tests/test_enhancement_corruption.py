@@ -56,3 +56,12 @@ def test_apply_masks_hides_exactly_the_masked_pixels():
 def test_apply_masks_refuses_masks_of_another_shape():
     with pytest.raises(ValueError, match="one mask per image"):
         corruption.apply_masks(np.zeros((2, 28, 28, 1), np.float32), np.zeros((2, 28, 28), np.float32))
+
+
+def test_random_square_masks_respect_the_margin():
+    masks = corruption.random_square_masks(200, size=10, margin=4, seed=2)
+
+    covered = masks.any(axis=0)[..., 0]
+    assert not covered[:4].any() and not covered[24:].any()
+    assert not covered[:, :4].any() and not covered[:, 24:].any()
+    assert covered[4:24, 4:24].all()  # 200 squares reach every place they may

@@ -11,7 +11,7 @@ improve on it. Images are floats in [0, 1]; outputs are clipped to [0, 1].
 """
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 IMAGE_SHAPE = (28, 28, 1)
 SMALL_SHAPE = (14, 14, 1)
@@ -69,11 +69,23 @@ def unet_body(x, filters=DEFAULT_FILTERS):
     return x
 
 
+@keras.saving.register_keras_serializable(package="course_lib")
+class ClipToUnitRange(layers.Layer):
+    """Clips to [0, 1] on the way forward, but lets gradients through unchanged (a *straight-through* clip).
+
+    A plain clip has zero gradient wherever its input lies outside [0, 1] or exactly on its edges. Salt and
+    pepper pixels sit exactly at 0 and 1, so with a plain clip the network would never learn to correct them.
+    """
+
+    def call(self, inputs):
+        return inputs + ops.stop_gradient(ops.clip(inputs, 0.0, 1.0) - inputs)
+
+
 def _residual_output(start, features, name="correction"):
     """`clip(start + correction, 0, 1)`, with a correction layer that starts at zero."""
     correction = layers.Conv2D(1, 1, kernel_initializer="zeros", name=name)(features)
     improved = layers.Add(name="start_plus_correction")([start, correction])
-    return layers.ReLU(max_value=1.0, name="clip_to_unit_range")(improved)  # clip to [0, 1]
+    return ClipToUnitRange(name="clip_to_unit_range")(improved)
 
 
 def build_denoiser(filters=DEFAULT_FILTERS, name="denoiser"):

@@ -1,0 +1,119 @@
+"""Benchmark: runs lesson 12 (image enhancement) in full mode and reports its PSNR/SSIM table.
+
+The lesson's promise: each learned model (Gaussian and salt-and-pepper denoisers, 2× super-resolver,
+inpainter) trains in at most 5 minutes on 2 CPU cores and beats its tuned classical baseline by at least 2 dB
+PSNR on the MNIST test set. Rather than copying the lesson's recipe, this script executes the lesson notebook
+itself in full mode (a fresh kernel, `COURSE_SMOKE=0`) and reads the `results` it computed, so the numbers in
+benchmarks/RESULTS.md are exactly what learners get:
+
+    COURSE_DATA_DIR=../shared/data python benchmarks/bench_enhancement.py --executed /tmp/12_full.ipynb
+
+It prints the machine, versions, load average and a Markdown table for benchmarks/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "12_image_enhancement.ipynb"
+MARGIN_TARGET_DB = 2.0
+TIME_LIMIT_SECONDS = 300
+RESULTS_MARKER = "BENCHMARK-RESULTS:"
+
+
+def cpu_model():
+    """The processor's model name from `lscpu`."""
+    try:
+        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return platform.processor() or "unknown"
+    for line in output.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def load_average():
+    """The 1, 5 and 15 minute load averages as text."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def run_notebook(path, executed_path, timeout):
+    """Executes a notebook in full mode with one extra cell that prints its `results` as JSON; returns them."""
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    dump = (
+        "import json as _json, keras as _keras, tensorflow as _tf\n"
+        f"print({RESULTS_MARKER!r} + _json.dumps({{'results': results, 'versions': "
+        "{'tensorflow': _tf.__version__, 'keras': _keras.__version__}, "
+        "'sizes': {'train': len(x_train), 'test': len(x_test), 'epochs': EPOCHS}, 'baselines': baseline_name}))"
+    )
+    notebook.cells.append(nbformat.v4.new_code_cell(dump))
+    os.environ["COURSE_SMOKE"] = "0"
+    client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client.execute()
+    nbformat.write(notebook, executed_path)
+    for output in notebook.cells[-1].outputs:
+        for line in output.get("text", "").splitlines():
+            if line.startswith(RESULTS_MARKER):
+                return json.loads(line[len(RESULTS_MARKER):])
+    raise RuntimeError("the notebook ran but printed no results")
+
+
+def markdown_table(report):
+    """The results as a Markdown table."""
+    lines = [
+        "| task | damaged input PSNR / SSIM | baseline | baseline PSNR / SSIM | learned PSNR / SSIM | margin | "
+        "images where learned wins | training | target (≥ 2 dB, ≤ 300 s) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for task, r in report["results"].items():
+        passed = r["margin_db"] >= MARGIN_TARGET_DB and r["train_seconds"] <= TIME_LIMIT_SECONDS
+        lines.append(
+            f"| {task} | {r['input']['psnr']:.2f} dB / {r['input']['ssim']:.3f} | {report['baselines'][task]} | "
+            f"{r['baseline']['psnr']:.2f} dB / {r['baseline']['ssim']:.3f} | "
+            f"{r['learned']['psnr']:.2f} dB / {r['learned']['ssim']:.3f} | {r['margin_db']:+.2f} dB | "
+            f"{r['wins']:.1%} | {r['train_seconds']:.0f} s | {'pass' if passed else 'FAIL'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--executed", type=Path, default=None,
+                        help="where to write the executed notebook (default: a temporary folder)")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+    executed = args.executed or Path(tempfile.mkdtemp()) / NOTEBOOK.name
+
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}; "
+          f"{datetime.datetime.now():%Y-%m-%d %H:%M}")
+    print(f"load average (1, 5, 15 min) before: {load_average()}", flush=True)
+    start = time.perf_counter()
+    report = run_notebook(NOTEBOOK, executed, args.timeout)
+    total = time.perf_counter() - start
+    sizes = report["sizes"]
+    print(f"TensorFlow {report['versions']['tensorflow']}, Keras {report['versions']['keras']}; "
+          f"{sizes['train']} training images, {sizes['epochs']} epochs per model, {sizes['test']} test images")
+    print(f"whole notebook: {total:.0f} s; load average after: {load_average()}; executed copy: {executed}")
+    print()
+    print(markdown_table(report))
+    ok = all(r["margin_db"] >= MARGIN_TARGET_DB and r["train_seconds"] <= TIME_LIMIT_SECONDS
+             for r in report["results"].values())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
