@@ -7,6 +7,7 @@ import sys
 import nbformat
 import pytest
 
+from course_lib import course_info
 from course_lib.authoring import stamp
 from tests.conftest import REPO_ROOT
 
@@ -61,9 +62,25 @@ def test_every_lesson_after_the_welcome_has_an_exercise_and_a_solution():
     assert exercises - lessons == set(), f"exercises without a lesson: {sorted(exercises - lessons)}"
 
 
-def test_lesson_numbers_are_unique_and_sequential():
-    numbers = sorted(int(p.name[:2]) for p in (REPO_ROOT / "notebooks").glob("*.ipynb"))
-    assert numbers == list(range(len(numbers))), f"lesson numbers should run 00, 01, ... without gaps: {numbers}"
+def test_every_lesson_is_a_curriculum_entry_with_its_own_number():
+    lessons = sorted(p.name for p in (REPO_ROOT / "notebooks").glob("*.ipynb"))
+    expected = {course_info.notebook_name(number) for number in course_info.CURRICULUM}
+    unknown = [name for name in lessons if name not in expected]
+    assert not unknown, (
+        f"{unknown} are not in the curriculum (course_lib/course_info.py): "
+        f"lessons are named like {sorted(expected)[:3]}."
+    )
+    numbers = [name[:2] for name in lessons]
+    assert len(numbers) == len(set(numbers)), f"two lessons share a number: {lessons}"
+
+
+def test_the_welcome_lesson_lists_every_curriculum_lesson():
+    welcome = nbformat.read(REPO_ROOT / "notebooks" / "00_welcome.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in welcome.cells if cell.cell_type == "markdown").lower()
+    for number, name in course_info.CURRICULUM.items():
+        assert f"| {number:02d} | {name.replace('_', ' ')} |" in text, (
+            f"lesson {number:02d} ({name}) is missing from the map in 00_welcome.ipynb"
+        )
 
 
 def test_ruff_is_clean_on_library_tests_and_notebooks():
