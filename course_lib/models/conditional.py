@@ -204,9 +204,9 @@ def build_conditional_encoder(
 ):
     """Builds a conditional VAE encoder: `[image, label]` -> `[z_mean, z_log_var]`.
 
-    Shapes: images `(N, 28, 28, 1)` in [0, 1] and labels `(N,)` → label channel joined to the image
-    `(N, 28, 28, 2)` → two stride-2 convolutions → `(N, 7, 7, filters[-1])` → flatten → Dense 128 →
-    two heads of `(N, latent_dim)`.
+    Lesson 05's encoder with the label as a second image channel. Shapes: images `(N, 28, 28, 1)` in [0, 1]
+    and labels `(N,)` → label channel joined to the image `(N, 28, 28, 2)` → two stride-2 convolutions →
+    `(N, 7, 7, filters[-1])` → flatten → two dense heads of `(N, latent_dim)`.
 
     Args:
         latent_dim: size of the latent code (the "style": the class is given separately).
@@ -229,7 +229,6 @@ def build_conditional_encoder(
         )(x)
     assert tuple(x.shape[1:]) == (7, 7, filters[-1]), x.shape
     x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(128, activation="relu", name="hidden")(x)
     z_mean = layers.Dense(latent_dim, name="z_mean")(x)
     z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
     return keras.Model([images, labels], [z_mean, z_log_var], name=name)
@@ -244,7 +243,7 @@ def build_conditional_decoder(
 ):
     """Builds a conditional VAE decoder: `[z, label]` -> pixel logits.
 
-    Shapes: codes `(N, latent_dim)` and labels `(N,)` → the label's embedding joined to the code →
+    Lesson 05's decoder with the label's embedding joined to the latent code. Shapes: codes `(N, latent_dim)` and labels `(N,)` → the label's embedding joined to the code →
     Dense → `(N, 7, 7, filters[0])` → two ×2 transposed convolutions → `(N, 28, 28, 1)` logits.
 
     Args:
@@ -387,3 +386,68 @@ def _images_and_labels(data):
     if not isinstance(data, tuple) or len(data) < 2:
         raise ValueError("a ConditionalVAE trains on (images, labels) batches: pass both to fit.")
     return data[0], data[1]
+
+
+# The conditional GAN recipe of lesson 08: the DCGAN recipe of lesson 07 plus a 16-number label embedding.
+MNIST_CONDITIONAL_RECIPE = {
+    "latent_dim": 64,
+    "embedding_dim": 16,
+    "generator_filters": (64, 32),
+    "discriminator_filters": (32, 64),
+    "kernel_size": 3,
+    "dropout": 0.0,
+    "batch_size": 64,
+    "generator_learning_rate": 5e-4,
+    "discriminator_learning_rate": 5e-4,
+    "beta_1": 0.5,
+    "real_label": 1.0,
+    "ema_decay": 0.999,
+    "epochs": 10,
+}
+
+
+def build_mnist_conditional_gan(recipe=None, seed=None, **changes):
+    """Builds and compiles the conditional GAN of a recipe (default `MNIST_CONDITIONAL_RECIPE`).
+
+    Args:
+        recipe: a dict like `MNIST_CONDITIONAL_RECIPE`.
+        seed: seed of the GAN's noise generator.
+        **changes: recipe entries to override.
+
+    Returns:
+        A compiled `ConditionalGAN`, ready for `fit` on `(images, labels)` batches.
+    """
+    recipe = {**(MNIST_CONDITIONAL_RECIPE if recipe is None else recipe), **changes}
+    unknown = sorted(set(recipe) - set(MNIST_CONDITIONAL_RECIPE))
+    if unknown:
+        raise ValueError(
+            f"unknown recipe entries {unknown}; a recipe has {sorted(MNIST_CONDITIONAL_RECIPE)}."
+        )
+    generator = build_conditional_generator(
+        recipe["latent_dim"],
+        embedding_dim=recipe["embedding_dim"],
+        filters=recipe["generator_filters"],
+        kernel_size=recipe["kernel_size"],
+    )
+    discriminator = build_conditional_discriminator(
+        embedding_dim=recipe["embedding_dim"],
+        filters=recipe["discriminator_filters"],
+        kernel_size=recipe["kernel_size"],
+        dropout=recipe["dropout"],
+    )
+    gan = ConditionalGAN(
+        generator,
+        discriminator,
+        real_label=recipe["real_label"],
+        ema_decay=recipe["ema_decay"],
+        seed=seed,
+    )
+    gan.compile(
+        discriminator_optimizer=keras.optimizers.Adam(
+            recipe["discriminator_learning_rate"], beta_1=recipe["beta_1"]
+        ),
+        generator_optimizer=keras.optimizers.Adam(
+            recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
+        ),
+    )
+    return gan

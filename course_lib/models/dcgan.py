@@ -129,9 +129,71 @@ def discriminator_body(x, filters=(64, 128), kernel_size=4, dropout=0.0):
         The `(N, 7 * 7 * filters[-1])` symbolic features.
     """
     for index, count in enumerate(filters, start=1):
-        x = layers.Conv2D(count, kernel_size, strides=2, padding="same", name=f"conv{index}")(x)
+        # No bias, as in the PyTorch DCGAN example: it adds little before a LeakyReLU, and TensorFlow's graph
+        # optimiser fuses Conv2D + LeakyReLU gradients only without one.
+        x = layers.Conv2D(
+            count, kernel_size, strides=2, padding="same", use_bias=False, name=f"conv{index}"
+        )(x)
         x = layers.LeakyReLU(0.2, name=f"conv{index}_leaky_relu")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"conv{index}_dropout")(x)
     assert tuple(x.shape[1:]) == (7, 7, filters[-1]), x.shape
     return layers.Flatten(name="flatten")(x)
+
+
+# The DCGAN recipe of lesson 07, tuned for MNIST on 2 CPU cores (see benchmarks/bench_gan.py and RESULTS.md).
+MNIST_RECIPE = {
+    "latent_dim": 64,
+    "generator_filters": (64, 32),
+    "discriminator_filters": (32, 64),
+    "kernel_size": 3,
+    "dropout": 0.0,
+    "batch_size": 64,
+    "generator_learning_rate": 5e-4,
+    "discriminator_learning_rate": 5e-4,
+    "beta_1": 0.5,
+    "real_label": 1.0,
+    "ema_decay": 0.999,
+    "epochs": 20,
+}
+
+
+def build_dcgan(recipe=None, seed=None, **changes):
+    """Builds and compiles the DCGAN of a recipe: generator, discriminator, optimisers and moving average.
+
+    Args:
+        recipe: a dict like `MNIST_RECIPE` (the default).
+        seed: seed of the GAN's noise generator.
+        **changes: recipe entries to override, e.g. `discriminator_learning_rate=2e-3`.
+
+    Returns:
+        A compiled `course_lib.models.gan.GAN`, ready for `fit` on batches of `recipe["batch_size"]` images.
+    """
+    from course_lib.models.gan import GAN
+
+    recipe = {**(MNIST_RECIPE if recipe is None else recipe), **changes}
+    unknown = sorted(set(recipe) - set(MNIST_RECIPE))
+    if unknown:
+        raise ValueError(f"unknown recipe entries {unknown}; a recipe has {sorted(MNIST_RECIPE)}.")
+    generator = build_dcgan_generator(
+        recipe["latent_dim"], recipe["generator_filters"], recipe["kernel_size"]
+    )
+    discriminator = build_dcgan_discriminator(
+        recipe["discriminator_filters"], recipe["kernel_size"], recipe["dropout"]
+    )
+    gan = GAN(
+        generator,
+        discriminator,
+        real_label=recipe["real_label"],
+        ema_decay=recipe["ema_decay"],
+        seed=seed,
+    )
+    gan.compile(
+        discriminator_optimizer=keras.optimizers.Adam(
+            recipe["discriminator_learning_rate"], beta_1=recipe["beta_1"]
+        ),
+        generator_optimizer=keras.optimizers.Adam(
+            recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
+        ),
+    )
+    return gan

@@ -79,9 +79,17 @@ class GAN(keras.Model):
     """
 
     def __init__(
-        self, generator, discriminator, real_label=1.0, ema_decay=None, seed=None, **kwargs
+        self,
+        generator,
+        discriminator,
+        real_label=1.0,
+        ema_decay=None,
+        seed=None,
+        r1_weight=0.0,
+        **kwargs,
     ):
         super().__init__(**kwargs)
+        self.r1_weight = float(r1_weight)
         self.generator = generator
         self.discriminator = discriminator
         self.real_label = float(real_label)
@@ -194,11 +202,21 @@ class GAN(keras.Model):
         # Both losses come from one forward pass; each tape then differentiates its own network's loss.
         with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
             fake_images = self.generator(noise, training=True)
-            real_logits = self.discriminator(real_images, training=True)
+            with tf.GradientTape() as penalty_tape:
+                penalty_tape.watch(real_images)
+                real_logits = self.discriminator(real_images, training=True)
             fake_logits = self.discriminator(fake_images, training=True)
             d_loss = discriminator_loss(real_logits, fake_logits, real_label=self.real_label)
             g_loss = generator_loss(fake_logits)
-        self._apply(discriminator_tape, d_loss, self.discriminator, self.discriminator_optimizer)
+            d_objective = d_loss
+            if self.r1_weight:
+                # R1: the squared gradient norm of the real images' logits, one gradient image per image.
+                gradients = penalty_tape.gradient(real_logits, real_images)
+                penalty = ops.mean(ops.sum(ops.square(gradients), axis=[1, 2, 3]))
+                d_objective = d_loss + 0.5 * self.r1_weight * penalty
+        self._apply(
+            discriminator_tape, d_objective, self.discriminator, self.discriminator_optimizer
+        )
         self._apply(generator_tape, g_loss, self.generator, self.generator_optimizer)
         self.update_ema()
         return self._update_metrics(d_loss, g_loss, real_logits, fake_logits)
@@ -236,6 +254,7 @@ class GAN(keras.Model):
             "real_label": self.real_label,
             "ema_decay": self.ema_decay,
             "seed": self.seed,
+            "r1_weight": self.r1_weight,
         }
 
     @classmethod
