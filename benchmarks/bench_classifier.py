@@ -56,22 +56,23 @@ def main(argv=None):
     rows = []
     for name in args.datasets:
         course_lib.set_seed()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         _, info = classifier.train_reference_classifier(name, verbose=2)
-        total = time.perf_counter() - start
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         passed = info["test_accuracy"] >= TARGETS[name] and info["fit_seconds"] < TIME_LIMIT_SECONDS
-        rows.append((name, info, total, passed, _load_average()))
+        rows.append((name, info, total, cpu, passed, _load_average()))
         print(f"{name}: {info['epochs']} epochs, fit {info['fit_seconds']:.1f} s (with data loading and test "
-              f"{total:.1f} s), test accuracy {info['test_accuracy']:.2%} -> {'PASS' if passed else 'FAIL'}; "
-              f"load average after: {rows[-1][-1]}", flush=True)
+              f"{total:.1f} s, {cpu:.0f} s of CPU time), test accuracy {info['test_accuracy']:.2%} -> "
+              f"{'PASS' if passed else 'FAIL'}; load average after: {rows[-1][-1]}", flush=True)
     print()
-    print("| data set | epochs | training (fit) | total with loading + test | test accuracy | target | load average after |")
-    print("|---|---|---|---|---|---|---|")
-    for name, info, total, passed, load in rows:
-        print(f"| {name} | {info['epochs']} | {info['fit_seconds']:.1f} s | {total:.1f} s | "
+    print("| data set | epochs | training (fit), wall clock | total with loading + test | CPU time (all threads) "
+          "| test accuracy | target | load average after |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, info, total, cpu, passed, load in rows:
+        print(f"| {name} | {info['epochs']} | {info['fit_seconds']:.1f} s | {total:.1f} s | {cpu:.0f} s | "
               f"{info['test_accuracy']:.2%} | ≥ {TARGETS[name]:.1%}, < {TIME_LIMIT_SECONDS} s: "
               f"{'pass' if passed else 'FAIL'} | {load} |")
-    return 0 if all(row[3] for row in rows) else 1
+    return 0 if all(row[4] for row in rows) else 1
 
 
 if __name__ == "__main__":
