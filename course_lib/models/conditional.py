@@ -402,6 +402,7 @@ MNIST_CONDITIONAL_RECIPE = {
     "beta_1": 0.5,
     "real_label": 1.0,
     "ema_decay": 0.999,
+    "steps_per_execution": 10,
     "epochs": 10,
 }
 
@@ -449,5 +450,6 @@ def build_mnist_conditional_gan(recipe=None, seed=None, **changes):
         generator_optimizer=keras.optimizers.Adam(
             recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
         ),
+        steps_per_execution=recipe["steps_per_execution"],
     )
     return gan

@@ -154,7 +154,8 @@ MNIST_RECIPE = {
     "beta_1": 0.5,
     "real_label": 1.0,
     "ema_decay": 0.999,
-    "epochs": 20,
+    "steps_per_execution": 10,
+    "epochs": 25,
 }
 
 
@@ -195,5 +196,6 @@ def build_dcgan(recipe=None, seed=None, **changes):
         generator_optimizer=keras.optimizers.Adam(
             recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
         ),
+        steps_per_execution=recipe["steps_per_execution"],
     )
     return gan
