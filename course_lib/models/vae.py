@@ -232,12 +232,14 @@ class VAE(keras.Model):
         return cls(**config)
 
 
-def build_vae_encoder(latent_dim=2, filters=(32, 64)):
-    """Builds the VAE encoder: two strided convolutions (28 -> 14 -> 7), then two dense heads.
+def build_vae_encoder(latent_dim=2, filters=(32, 64), hidden_units=0):
+    """Builds the VAE encoder: two strided convolutions (28 -> 14 -> 7), an optional dense layer, two dense heads.
 
     Args:
         latent_dim: size of the latent space.
         filters: channels of the two convolutions.
+        hidden_units: width of a dense ReLU layer before the heads (0 for none). A tiny latent space
+            benefits from it: squeezing everything into 2 numbers takes a strongly non-linear map.
 
     Returns:
         A `keras.Model` from `(batch, 28, 28, 1)` images to `[z_mean, z_log_var]`, each `(batch, latent_dim)`.
@@ -246,6 +248,8 @@ def build_vae_encoder(latent_dim=2, filters=(32, 64)):
     x = layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu")(images)
     x = layers.Conv2D(filters[1], 3, strides=2, padding="same", activation="relu")(x)
     x = layers.Flatten()(x)
+    if hidden_units:
+        x = layers.Dense(hidden_units, activation="relu")(x)
     z_mean = layers.Dense(latent_dim, name="z_mean")(x)
     z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
     encoder = keras.Model(images, [z_mean, z_log_var], name="vae_encoder")
@@ -253,20 +257,24 @@ def build_vae_encoder(latent_dim=2, filters=(32, 64)):
     return encoder
 
 
-def build_vae_decoder(latent_dim=2, filters=(32, 64)):
-    """Builds the VAE decoder: a dense layer to 7x7 feature maps, then two transposed convolutions up to 28x28.
+def build_vae_decoder(latent_dim=2, filters=(32, 64), hidden_units=0):
+    """Builds the VAE decoder: dense layers to 7x7 feature maps, then two transposed convolutions up to 28x28.
 
     Args:
         latent_dim: size of the latent space.
         filters: channels of the encoder's convolutions: the 7x7 maps get `filters[1]` channels, the two
             transposed convolutions `filters[0]` each.
+        hidden_units: width of a dense ReLU layer before the one that makes the 7x7 maps (0 for none).
 
     Returns:
         A `keras.Model` from `(batch, latent_dim)` latent points to `(batch, 28, 28, 1)` pixel logits
         (apply a sigmoid for probabilities, as `VAE.decode` does).
     """
     latent_points = keras.Input((latent_dim,), name="latent_points")
-    x = layers.Dense(7 * 7 * filters[1], activation="relu")(latent_points)
+    x = latent_points
+    if hidden_units:
+        x = layers.Dense(hidden_units, activation="relu")(x)
+    x = layers.Dense(7 * 7 * filters[1], activation="relu")(x)
     x = layers.Reshape((7, 7, filters[1]))(x)
     x = layers.Conv2DTranspose(filters[0], 3, strides=2, padding="same", activation="relu")(x)
     x = layers.Conv2DTranspose(filters[0], 3, strides=2, padding="same", activation="relu")(x)
@@ -276,20 +284,21 @@ def build_vae_decoder(latent_dim=2, filters=(32, 64)):
     return decoder
 
 
-def build_vae(latent_dim=2, filters=(32, 64), beta=1.0, seed=None):
+def build_vae(latent_dim=2, filters=(32, 64), hidden_units=0, beta=1.0, seed=None):
     """Builds an (uncompiled) `VAE` from `build_vae_encoder` and `build_vae_decoder`.
 
     Args:
         latent_dim: size of the latent space (2 to draw it, 16 to 32 for better images).
         filters: channels of the encoder's convolutions, mirrored in the decoder.
+        hidden_units: width of the dense layer next to the latent space in both networks (0 for none).
         beta: weight of the KL term.
         seed: seed of the model's noise.
 
     Returns:
         A `VAE` mapping `(batch, 28, 28, 1)` images in [0, 1] to reconstructions of the same shape.
     """
-    encoder = build_vae_encoder(latent_dim, filters)
-    decoder = build_vae_decoder(latent_dim, filters)
+    encoder = build_vae_encoder(latent_dim, filters, hidden_units)
+    decoder = build_vae_decoder(latent_dim, filters, hidden_units)
     return VAE(encoder, decoder, beta=beta, seed=seed, name=f"vae_latent{latent_dim}")
 
 
@@ -339,11 +348,12 @@ def mnist_vae_recipe(latent_dim):
             "epochs": pick(full=10, smoke=1),
             "train_size": pick(full=60_000, smoke=2_000),
             "batch_size": 128,
-            "learning_rate": 1e-3,
-            "schedule": "constant",
-            "warmup_epochs": 0,
+            "learning_rate": 3e-3,
+            "schedule": "cosine",
+            "warmup_epochs": 1,
             "kl_warmup_epochs": 0,
             "filters": [16, 32],
+            "hidden_units": 256,
         }
     return {
         "epochs": pick(full=18, smoke=1),
@@ -354,6 +364,7 @@ def mnist_vae_recipe(latent_dim):
         "warmup_epochs": pick(full=1, smoke=0),
         "kl_warmup_epochs": 0,
         "filters": [32, 64],
+        "hidden_units": 0,
     }
 
 
@@ -391,7 +402,12 @@ def train_mnist_vae(latent_dim=2, verbose=0, callbacks=(), **overrides):
     x_test = data.scale_images(x_test)
 
     config.set_seed()
-    vae = build_vae(latent_dim, filters=recipe["filters"], seed=config.seed())
+    vae = build_vae(
+        latent_dim,
+        filters=recipe["filters"],
+        hidden_units=recipe["hidden_units"],
+        seed=config.seed(),
+    )
     steps_per_epoch = int(math.ceil(len(x_train) / recipe["batch_size"]))
     vae.compile(optimizer=keras.optimizers.Adam(_learning_rate_schedule(recipe, steps_per_epoch)))
     if recipe["kl_warmup_epochs"]:
