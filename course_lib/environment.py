@@ -225,6 +225,9 @@ def setup(seed=None, verbose=True):
         seed: the random seed; defaults to `COURSE_SEED` or 42.
         verbose: print the environment report.
     """
+    # Keras 3.15 warns that `fit(..., shuffle=True)` is ignored for a tf.data pipeline, which the course's
+    # pipelines already shuffle: a true but confusing message in every lesson.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed", category=UserWarning)
     with quiet_native_startup():
         import keras  # noqa: F401  (loads TensorFlow)
         import tensorflow as tf
