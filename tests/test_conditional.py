@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 
 from course_lib.models.conditional import (
+    MNIST_CONDITIONAL_RECIPE,
     ConditionalGAN,
     ConditionalVAE,
     build_conditional_decoder,
     build_conditional_discriminator,
     build_conditional_encoder,
     build_conditional_generator,
+    build_mnist_conditional_gan,
 )
 
 
@@ -119,3 +121,10 @@ def test_conditional_vae_save_and_load_round_trip(tmp_path):
         model.generate(noise=codes, labels=[0, 4, 9]),
         atol=1e-6,
     )
+
+
+def test_build_mnist_conditional_gan_follows_the_recipe():
+    gan = build_mnist_conditional_gan(seed=0)
+    assert gan.latent_dim == MNIST_CONDITIONAL_RECIPE["latent_dim"] and gan.num_classes == 10
+    embedding = gan.generator.get_layer("label_embedding")
+    assert embedding.output_dim == MNIST_CONDITIONAL_RECIPE["embedding_dim"]

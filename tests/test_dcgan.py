@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 from course_lib.models.dcgan import (
+    MNIST_RECIPE,
+    build_dcgan,
     build_dcgan_discriminator,
     build_dcgan_generator,
     transposed_convolution_size,
@@ -62,3 +64,20 @@ def test_transposed_convolution_size_with_output_padding_matches_keras():
         transposed_convolution_size(7, 3, 2, "same", output_padding=0)
         == layer.compute_output_shape((None, 7, 7, 1))[1]
     )
+
+
+def test_build_dcgan_follows_the_recipe_and_refuses_unknown_entries():
+    gan = build_dcgan(seed=0, discriminator_learning_rate=1e-3)
+    assert gan.latent_dim == MNIST_RECIPE["latent_dim"]
+    assert gan.ema_decay == MNIST_RECIPE["ema_decay"]
+    assert float(gan.discriminator_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.generator_optimizer.learning_rate) == pytest.approx(
+        MNIST_RECIPE["generator_learning_rate"]
+    )
+    assert gan.generator.get_layer("to_feature_maps").output.shape[1:] == (
+        7,
+        7,
+        MNIST_RECIPE["generator_filters"][0],
+    )
+    with pytest.raises(ValueError, match="unknown recipe entries"):
+        build_dcgan(learning_rate=1e-3)

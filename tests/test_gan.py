@@ -145,3 +145,21 @@ def test_save_and_load_round_trip_keeps_class_weights_settings_and_optimisers(tm
 
 def test_latent_dim_is_read_from_the_generator_input():
     assert gan_module._latent_dim(_tiny_generator()) == LATENT_DIM
+
+
+def test_the_r1_penalty_changes_the_discriminator_step_only():
+    images = _real_images(16)
+    plain, penalised = _tiny_gan(), _tiny_gan(r1_weight=10.0)
+    plain.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    penalised.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    # Same start, same noise: the generators take the same step, the discriminators do not.
+    np.testing.assert_allclose(
+        plain.generator.get_weights()[0], penalised.generator.get_weights()[0], atol=1e-6
+    )
+    assert not np.allclose(
+        plain.discriminator.get_weights()[0], penalised.discriminator.get_weights()[0]
+    )
+    # A linear discriminator's input gradient is its kernel: R1 pulls the kernel towards zero.
+    assert np.linalg.norm(penalised.discriminator.get_weights()[0]) < np.linalg.norm(
+        plain.discriminator.get_weights()[0]
+    )

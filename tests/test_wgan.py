@@ -3,7 +3,14 @@
 import keras
 import numpy as np
 
-from course_lib.models.wgan import WGANGP, critic_loss, gradient_penalty, wasserstein_generator_loss
+from course_lib.models.wgan import (
+    FASHION_RECIPE,
+    WGANGP,
+    build_wgan_gp,
+    critic_loss,
+    gradient_penalty,
+    wasserstein_generator_loss,
+)
 
 SHAPE = (2, 2, 1)
 LATENT_DIM = 4
@@ -97,3 +104,13 @@ def test_save_and_load_round_trip_keeps_the_critic_settings(tmp_path):
     noise = np.ones((2, LATENT_DIM), "float32")
     np.testing.assert_allclose(loaded.generate(noise=noise), model.generate(noise=noise), atol=1e-6)
     np.testing.assert_allclose(loaded.critic(real[:2]), model.critic(real[:2]), atol=1e-6)
+
+
+def test_build_wgan_gp_follows_the_recipe():
+    model = build_wgan_gp(seed=0, critic_steps=2)
+    assert (
+        model.critic_steps == 2
+        and model.gradient_penalty_weight == FASHION_RECIPE["gradient_penalty_weight"]
+    )
+    assert model.critic.name == "critic" and model.critic.output_shape == (None, 1)
+    assert float(model.generator_optimizer.beta_2) == FASHION_RECIPE["beta_2"]
