@@ -28,13 +28,14 @@ def _numpy_bernoulli_nll(images, logits):
     return per_pixel.reshape(len(images), -1).sum(axis=1)
 
 
-@pytest.mark.parametrize("latent_dim", [2, 16])
-def test_encoder_decoder_and_vae_have_the_promised_shapes(latent_dim):
-    encoder, decoder = build_vae_encoder(latent_dim), build_vae_decoder(latent_dim)
+@pytest.mark.parametrize(("latent_dim", "hidden_units"), [(2, 64), (16, 0)])
+def test_encoder_decoder_and_vae_have_the_promised_shapes(latent_dim, hidden_units):
+    encoder = build_vae_encoder(latent_dim, hidden_units=hidden_units)
+    decoder = build_vae_decoder(latent_dim, hidden_units=hidden_units)
     z_mean, z_log_var = encoder(_images(4))
     assert z_mean.shape == (4, latent_dim) and z_log_var.shape == (4, latent_dim)
     assert decoder(z_mean).shape == (4, 28, 28, 1)
-    vae = build_vae(latent_dim=latent_dim, seed=0)
+    vae = build_vae(latent_dim=latent_dim, hidden_units=hidden_units, seed=0)
     reconstructions = ops.convert_to_numpy(vae(_images(4)))
     assert reconstructions.shape == (4, 28, 28, 1)
     assert reconstructions.min() >= 0.0 and reconstructions.max() <= 1.0

@@ -232,14 +232,22 @@ class VAE(keras.Model):
         return cls(**config)
 
 
+def _as_widths(hidden_units):
+    """`0` or `None` -> no layer, `256` -> one layer, `(512, 256)` -> several (encoder order)."""
+    if not hidden_units:
+        return []
+    return [int(hidden_units)] if isinstance(hidden_units, int) else [int(units) for units in hidden_units]
+
+
 def build_vae_encoder(latent_dim=2, filters=(32, 64), hidden_units=0):
     """Builds the VAE encoder: two strided convolutions (28 -> 14 -> 7), an optional dense layer, two dense heads.
 
     Args:
         latent_dim: size of the latent space.
         filters: channels of the two convolutions.
-        hidden_units: width of a dense ReLU layer before the heads (0 for none). A tiny latent space
-            benefits from it: squeezing everything into 2 numbers takes a strongly non-linear map.
+        hidden_units: width of a dense ReLU layer before the heads, or a list of widths for several
+            (0 for none). Dense layers next to the latent space help a lot: squeezing a digit into a few
+            numbers, and unfolding it again, takes a strongly non-linear map.
 
     Returns:
         A `keras.Model` from `(batch, 28, 28, 1)` images to `[z_mean, z_log_var]`, each `(batch, latent_dim)`.
@@ -248,8 +256,8 @@ def build_vae_encoder(latent_dim=2, filters=(32, 64), hidden_units=0):
     x = layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu")(images)
     x = layers.Conv2D(filters[1], 3, strides=2, padding="same", activation="relu")(x)
     x = layers.Flatten()(x)
-    if hidden_units:
-        x = layers.Dense(hidden_units, activation="relu")(x)
+    for units in _as_widths(hidden_units):
+        x = layers.Dense(units, activation="relu")(x)
     z_mean = layers.Dense(latent_dim, name="z_mean")(x)
     z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
     encoder = keras.Model(images, [z_mean, z_log_var], name="vae_encoder")
@@ -264,7 +272,8 @@ def build_vae_decoder(latent_dim=2, filters=(32, 64), hidden_units=0):
         latent_dim: size of the latent space.
         filters: channels of the encoder's convolutions: the 7x7 maps get `filters[1]` channels, the two
             transposed convolutions `filters[0]` each.
-        hidden_units: width of a dense ReLU layer before the one that makes the 7x7 maps (0 for none).
+        hidden_units: width of a dense ReLU layer before the one that makes the 7x7 maps, or a list of
+            widths in the encoder's order (the decoder uses them in reverse); 0 for none.
 
     Returns:
         A `keras.Model` from `(batch, latent_dim)` latent points to `(batch, 28, 28, 1)` pixel logits
@@ -272,8 +281,8 @@ def build_vae_decoder(latent_dim=2, filters=(32, 64), hidden_units=0):
     """
     latent_points = keras.Input((latent_dim,), name="latent_points")
     x = latent_points
-    if hidden_units:
-        x = layers.Dense(hidden_units, activation="relu")(x)
+    for units in reversed(_as_widths(hidden_units)):
+        x = layers.Dense(units, activation="relu")(x)
     x = layers.Dense(7 * 7 * filters[1], activation="relu")(x)
     x = layers.Reshape((7, 7, filters[1]))(x)
     x = layers.Conv2DTranspose(filters[0], 3, strides=2, padding="same", activation="relu")(x)
@@ -352,19 +361,21 @@ def mnist_vae_recipe(latent_dim):
             "schedule": "cosine",
             "warmup_epochs": 1,
             "kl_warmup_epochs": 0,
+            "ema_momentum": 0,
             "filters": [16, 32],
             "hidden_units": 256,
         }
     return {
-        "epochs": pick(full=18, smoke=1),
+        "epochs": pick(full=24, smoke=1),
         "train_size": pick(full=60_000, smoke=2_000),
         "batch_size": 128,
         "learning_rate": 3e-3,
         "schedule": "cosine",
-        "warmup_epochs": pick(full=1, smoke=0),
+        "warmup_epochs": 1,
         "kl_warmup_epochs": 0,
-        "filters": [32, 64],
-        "hidden_units": 0,
+        "ema_momentum": 0,
+        "filters": [16, 32],
+        "hidden_units": 512,
     }
 
 
@@ -409,7 +420,12 @@ def train_mnist_vae(latent_dim=2, verbose=0, callbacks=(), **overrides):
         seed=config.seed(),
     )
     steps_per_epoch = int(math.ceil(len(x_train) / recipe["batch_size"]))
-    vae.compile(optimizer=keras.optimizers.Adam(_learning_rate_schedule(recipe, steps_per_epoch)))
+    optimizer = keras.optimizers.Adam(
+        _learning_rate_schedule(recipe, steps_per_epoch),
+        use_ema=bool(recipe["ema_momentum"]),
+        ema_momentum=recipe["ema_momentum"] or 0.99,
+    )
+    vae.compile(optimizer=optimizer)
     if recipe["kl_warmup_epochs"]:
         callbacks = [*callbacks, KLWarmup(recipe["kl_warmup_epochs"])]
     start = time.perf_counter()
