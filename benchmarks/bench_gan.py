@@ -7,6 +7,9 @@ requested digit at least 95 % of the time. This script checks them, ignoring the
 
     COURSE_DATA_DIR=../shared/data python benchmarks/bench_gan.py [--models dcgan conditional] [--seconds 300]
 
+`--models wgan_gp` also trains lesson 09's WGAN-GP on Fashion-MNIST and reports its FID (no target). The DCGAN's
+and the WGAN-GP's FIDs are measured against the test images in the reference classifier's feature space.
+
 It prints the measurements and a Markdown table for benchmarks/RESULTS.md. Wall-clock seconds depend on what
 else the machine runs, so the process's CPU seconds and the load average are printed beside them.
 """
@@ -18,21 +21,25 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-# Full mode, whatever the shell says: this measures what learners get.
-os.environ["COURSE_SMOKE"] = "0"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
+from benchlib import Row, samples_per_second  # noqa: E402
 
 import course_lib  # noqa: E402  (sets the Keras backend before TensorFlow loads)
 from course_lib import data, metrics  # noqa: E402
-from course_lib.models import classifier, conditional, dcgan  # noqa: E402
+from course_lib.models import classifier, conditional, dcgan, wgan  # noqa: E402
 
 TIME_LIMIT_SECONDS = 300
 CONFIDENT_TARGET = 0.80
 CLASS_SHARE_RANGE = (0.05, 0.15)
 CONDITIONAL_TARGET = 0.95
 SAMPLES = 10_000
+SMOKE_SAMPLES = 500
+SMOKE_TRAIN_SIZE = 2_000
+SMOKE_TEST_SIZE = 1_000
 
 
 def _cpu_model():
@@ -80,14 +87,22 @@ def _train(gan, dataset, epochs, budget):
     return history, wall, cpu
 
 
-def bench_dcgan(images, judge, epochs, budget, seed):
-    """Trains the DCGAN recipe on MNIST and judges `SAMPLES` samples of its moving-average generator."""
+def _fid(samples, real_features, judge):
+    return metrics.fid(real_features, metrics.reference_features((samples + 1) / 2, model=judge))
+
+
+def bench_dcgan(images, judge, epochs, budget, seed, samples=SAMPLES, real_features=None):
+    """Trains the DCGAN recipe on MNIST and judges `samples` samples of its moving-average generator.
+
+    With `real_features` (reference-classifier features of the MNIST test images) it also measures their FID.
+    """
     recipe = dcgan.MNIST_RECIPE
     dataset = data.make_dataset(images, batch_size=recipe["batch_size"], drop_remainder=True)
     gan = dcgan.build_dcgan(seed=seed)
     history, wall, cpu = _train(gan, dataset, epochs or recipe["epochs"], budget)
     trained_epochs = len(history.history["d_loss"])
-    samples = gan.generate(SAMPLES, seed=seed)
+    speed = samples_per_second(gan.generate, samples)
+    count, samples = samples, gan.generate(samples, seed=seed)
     judged = metrics.class_confidence((samples + 1) / 2, model=judge)
     shares = judged["class_fractions"]
     low, high = CLASS_SHARE_RANGE
@@ -109,10 +124,13 @@ def bench_dcgan(images, judge, epochs, budget, seed):
         "shares": shares,
         "passed": passed,
         "load": _load_average(),
+        "samples": count,
+        "samples_per_second": speed,
+        "fid": None if real_features is None else _fid(samples, real_features, judge),
     }
 
 
-def bench_conditional(images, labels, judge, epochs, budget, seed):
+def bench_conditional(images, labels, judge, epochs, budget, seed, samples=SAMPLES):
     """Trains the conditional GAN on MNIST and measures how often its samples show the requested digit."""
     gan = conditional.build_mnist_conditional_gan(seed=seed)
     recipe = conditional.MNIST_CONDITIONAL_RECIPE
@@ -121,8 +139,9 @@ def bench_conditional(images, labels, judge, epochs, budget, seed):
     )
     history, wall, cpu = _train(gan, dataset, epochs or recipe["epochs"], budget)
     trained_epochs = len(history.history["d_loss"])
-    requested = np.arange(SAMPLES) % 10
-    samples = gan.generate(labels=requested, seed=seed)
+    requested = np.arange(samples) % 10
+    speed = samples_per_second(lambda n: gan.generate(labels=requested[:n]), samples)
+    count, samples = samples, gan.generate(labels=requested, seed=seed)
     accuracy = metrics.conditional_accuracy((samples + 1) / 2, requested, model=judge)
     judged = metrics.class_confidence((samples + 1) / 2, model=judge)
     return {
@@ -138,6 +157,48 @@ def bench_conditional(images, labels, judge, epochs, budget, seed):
         "shares": judged["class_fractions"],
         "passed": accuracy >= CONDITIONAL_TARGET,
         "load": _load_average(),
+        "samples": count,
+        "samples_per_second": speed,
+    }
+
+
+def bench_wgan_gp(images, judge, epochs, budget, seed, samples=SAMPLES, real_features=None):
+    """Trains lesson 09's WGAN-GP on Fashion-MNIST; FID of `samples` samples against `real_features`.
+
+    Args:
+        images: Fashion-MNIST training images in [-1, 1].
+        judge: the Fashion-MNIST reference classifier.
+        epochs: epochs (default: the recipe's).
+        budget: `(seconds, cpu_seconds)`, either `None`.
+        seed: seed of the model's noise.
+        samples: how many samples to score.
+        real_features: reference-classifier features of the Fashion-MNIST test images.
+    """
+    recipe = wgan.FASHION_RECIPE
+    dataset = data.make_dataset(
+        images, batch_size=recipe["batch_size"] * recipe["critic_steps"], drop_remainder=True
+    )
+    model = wgan.build_wgan_gp(seed=seed)
+    history, wall, cpu = _train(model, dataset, epochs or recipe["epochs"], budget)
+    trained_epochs = len(history.epoch)
+    speed = samples_per_second(model.generate, samples)
+    count, samples = samples, model.generate(samples, seed=seed)
+    judged = metrics.class_confidence((samples + 1) / 2, model=judge)
+    return {
+        "model": "WGAN-GP (Fashion-MNIST)",
+        "epochs": trained_epochs,
+        "wall": wall,
+        "cpu": cpu,
+        "images_per_second": trained_epochs * len(images) / wall,
+        "generator_parameters": model.generator.count_params(),
+        "discriminator_parameters": model.critic.count_params(),
+        "confident": judged["confident_fraction"],
+        "shares": judged["class_fractions"],
+        "passed": None,  # lesson 09 sets no target: its FID is reported for comparison between runs
+        "load": _load_average(),
+        "samples": count,
+        "samples_per_second": speed,
+        "fid": _fid(samples, real_features, judge),
     }
 
 
@@ -150,15 +211,80 @@ def _describe(row):
     )
     if "conditional_accuracy" in row:
         text += f"; conditional accuracy {row['conditional_accuracy']:.2%}"
-    return f"{text}\n  class shares {shares}\n  -> {'PASS' if row['passed'] else 'FAIL'}; load after: {row['load']}"
+    if row.get("fid") is not None:
+        text += f"; FID {row['fid']:.2f} ({row['samples']:,} samples)"
+    verdict = {True: "PASS", False: "FAIL", None: "no target"}[row["passed"]]
+    return f"{text}\n  class shares {shares}\n  -> {verdict}; load after: {row['load']}"
+
+
+def _quality(row):
+    if "conditional_accuracy" in row:
+        return f"conditional accuracy {row['conditional_accuracy']:.2%}"
+    text = f"FID {row['fid']:.2f}"
+    if row["model"] == "DCGAN":
+        text = f"confident ≥ 0.9: {row['confident']:.1%}, class shares {row['shares'].min():.1%}–" \
+               f"{row['shares'].max():.1%}; {text}"
+    return text
+
+
+TARGET_TEXT = {
+    "dcgan": f"≤ {TIME_LIMIT_SECONDS} s, confident ≥ {CONFIDENT_TARGET:.0%}, shares 5–15 %",
+    "conditional": f"conditional accuracy ≥ {CONDITIONAL_TARGET:.0%}",
+    "wgan_gp": "— (FID for comparison)",
+}
+MODEL_NAMES = {
+    "dcgan": "DCGAN (lesson 07)",
+    "conditional": "conditional GAN (lesson 08)",
+    "wgan_gp": "WGAN-GP (lesson 09), Fashion-MNIST",
+}
+
+
+def benchmark_rows(smoke=False, models=("dcgan", "conditional"), epochs=None, budget=(None, None), seed=0):
+    """Trains the GANs and returns run_all's rows, one per model.
+
+    Args:
+        smoke: smoke mode: 2,000 training images, one epoch, 500 samples against 1,000 test images.
+        models: any of `"dcgan"`, `"conditional"` and `"wgan_gp"`.
+        epochs: epochs per model (default: each recipe's own; 1 in smoke mode).
+        budget: `(seconds, cpu_seconds)`: stop after the epoch that passes either (`None`: no limit).
+        seed: seed for initial weights, data order and noise.
+
+    Returns:
+        A list of `benchlib.Row`; each row's `details` holds the measurements.
+    """
+    os.environ["COURSE_SMOKE"] = "1" if smoke else "0"
+    samples = SMOKE_SAMPLES if smoke else SAMPLES
+    epochs = 1 if smoke else epochs
+    rows = []
+    for name in models:
+        dataset_name = "fashion_mnist" if name == "wgan_gp" else "mnist"
+        judge = classifier.load_reference_classifier(dataset_name, verbose=not smoke)
+        (x_train, y_train), (x_test, y_test) = data.load_dataset(dataset_name)
+        if smoke:
+            x_train, y_train = data.take_subset(x_train, y_train, size=SMOKE_TRAIN_SIZE, seed=seed)
+            x_test, y_test = data.take_subset(x_test, y_test, size=SMOKE_TEST_SIZE, seed=seed)
+        images = data.scale_images(x_train, value_range=(-1, 1))
+        course_lib.set_seed(seed)
+        if name == "conditional":
+            result = bench_conditional(images, y_train, judge, epochs, budget, seed, samples)
+        else:
+            real_features = metrics.reference_features(data.scale_images(x_test), model=judge)
+            bench = bench_dcgan if name == "dcgan" else bench_wgan_gp
+            result = bench(images, judge, epochs, budget, seed, samples, real_features)
+        print(_describe(result), flush=True)
+        rows.append(Row(name, MODEL_NAMES[name], result["wall"], result["samples_per_second"], "generated",
+                        _quality(result), TARGET_TEXT[name], None if smoke else result["passed"],
+                        details=result))
+    return rows
 
 
 def main(argv=None):
+    os.environ["COURSE_SMOKE"] = "0"  # full mode, whatever the shell says: this measures what learners get
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--models", nargs="+", default=["dcgan", "conditional"], choices=["dcgan", "conditional"]
+        "--models", nargs="+", default=["dcgan", "conditional"], choices=["dcgan", "conditional", "wgan_gp"]
     )
     parser.add_argument(
         "--epochs", type=int, default=None, help="epochs (default: each recipe's own)"
@@ -184,33 +310,30 @@ def main(argv=None):
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}; {datetime.date.today()}"
     )
     print(f"load average (1, 5, 15 min) before: {_load_average()}", flush=True)
-    judge = classifier.load_reference_classifier("mnist")
-    (x_train, y_train), _ = data.load_dataset("mnist")
-    images = data.scale_images(x_train, value_range=(-1, 1))
-    rows = []
-    for name in args.models:
-        course_lib.set_seed(args.seed)
-        if name == "dcgan":
-            row = bench_dcgan(images, judge, args.epochs, (args.seconds, args.cpu_seconds), args.seed)
-        else:
-            row = bench_conditional(images, y_train, judge, args.epochs, (args.seconds, args.cpu_seconds), args.seed)
-        rows.append(row)
-        print(_describe(row), flush=True)
+    results = [
+        row.details
+        for row in benchmark_rows(
+            models=args.models, epochs=args.epochs, budget=(args.seconds, args.cpu_seconds), seed=args.seed
+        )
+    ]
     print()
     print(
-        "| model | epochs | training (wall) | CPU seconds | images/s | confident ≥ 0.9 | smallest / largest class share | conditional accuracy | result | load average after |"
+        "| model | epochs | training (wall) | CPU seconds | images/s | confident ≥ 0.9 | smallest / largest class share | conditional accuracy | FID | samples/s | result | load average after |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for row in rows:
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in results:
         conditional_accuracy = (
             f"{row['conditional_accuracy']:.2%}" if "conditional_accuracy" in row else "—"
         )
+        fid = "—" if row.get("fid") is None else f"{row['fid']:.2f}"
+        verdict = {True: "pass", False: "FAIL", None: "—"}[row["passed"]]
         print(
             f"| {row['model']} | {row['epochs']} | {row['wall']:.0f} s | {row['cpu']:.0f} s | "
             f"{row['images_per_second']:.0f} | {row['confident']:.1%} | {row['shares'].min():.1%} / "
-            f"{row['shares'].max():.1%} | {conditional_accuracy} | {'pass' if row['passed'] else 'FAIL'} | {row['load']} |"
+            f"{row['shares'].max():.1%} | {conditional_accuracy} | {fid} | {row['samples_per_second']:.0f} | "
+            f"{verdict} | {row['load']} |"
         )
-    return 0 if all(row["passed"] for row in rows) else 1
+    return 0 if all(row["passed"] is not False for row in results) else 1
 
 
 if __name__ == "__main__":

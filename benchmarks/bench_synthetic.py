@@ -40,6 +40,33 @@ def markdown_table(report):
     return "\n".join(lines)
 
 
+def benchmark_rows(smoke=False, executed=None, timeout=7200):
+    """Runs lesson 13 in a fresh kernel and returns run_all's rows: the conditional GAN, then one per recipe.
+
+    Args:
+        smoke: run the notebook in smoke mode (one seed, 20 steps per classifier): proves the code runs.
+        executed: where to write the executed notebook (default: a temporary folder).
+        timeout: seconds allowed per cell.
+
+    Returns:
+        A list of `benchlib.Row`. The lesson sets no pass mark: it measures the gain of each recipe.
+    """
+    from benchlib import Row
+
+    executed = executed or Path(tempfile.mkdtemp()) / NOTEBOOK.name
+    report = run_notebook(NOTEBOOK, executed, timeout, DUMP, smoke=smoke)
+    gan = report["gan"]
+    rows = [Row("synthetic", f"conditional GAN for lesson 13 ({'cached' if gan.get('loaded') else 'trained'})",
+                gan["train_seconds"], None, "", f"conditional accuracy {report['judged']:.1%}")]
+    seeds = len(report["seeds"])
+    for name, row in report["summary"].items():
+        spread = f" ± {row['std']:.2%}" if seeds > 1 else ""
+        rows.append(Row("synthetic", f"lesson 13 classifier {name}; labels: {report['labels_used'][name]}", None, None, "",
+                        f"test accuracy {row['mean']:.2%}{spread} ({seeds} seed{'s' if seeds > 1 else ''})",
+                        details=row))
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--executed", type=Path, default=None,

@@ -19,14 +19,18 @@ import json
 import os
 import platform
 import subprocess
+import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from benchlib import Row, samples_per_second  # noqa: E402
 
 from course_lib import config, data  # noqa: E402
 from course_lib.models import vae as vae_module  # noqa: E402
@@ -117,6 +121,7 @@ def run(latent_dim, x_test, y_test):
         "test_reconstruction_loss": round(ten_samples["reconstruction_loss"], 2),
         "test_kl_loss": round(ten_samples["kl_loss"], 2),
         "per_epoch": timer.rows,
+        "decoded_per_second": round(samples_per_second(vae.sample, config.pick(full=10_000, smoke=500)), 1),
     }
     if latent_dim == 2:
         (x_train, y_train), _ = data.load_dataset("mnist")
@@ -135,6 +140,39 @@ def run(latent_dim, x_test, y_test):
         )
     print(json.dumps({k: v for k, v in result.items() if k != "per_epoch"}, indent=2), flush=True)
     return result
+
+
+def benchmark_rows(smoke=False, only=None):
+    """Trains the course's VAEs from scratch and returns run_all's rows (the larger-latent VAE, then the 2-D one).
+
+    Args:
+        smoke: smoke mode (2,000 training images, one epoch, 1,000 test images): proves the code runs.
+        only: `"large"` or `"2d"` to train one of them.
+
+    Returns:
+        A list of `benchlib.Row`: training seconds, images decoded per second, test negative ELBO.
+    """
+    os.environ["COURSE_SMOKE"] = "1" if smoke else "0"
+    _, (x_test, y_test) = data.load_dataset("mnist")
+    if smoke:
+        x_test, y_test = data.take_subset(x_test, y_test, size=1_000)
+    x_test = data.scale_images(x_test)
+    rows = []
+    for name, latent_dim in [("large", LARGE_LATENT_DIM), ("2d", 2)]:
+        if only not in (None, name):
+            continue
+        result = run(latent_dim, x_test, y_test)
+        quality = f"test negative ELBO {result['test_negative_elbo']:.2f} nats"
+        if latent_dim == 2:
+            quality += f"; 10-NN accuracy of the 2-D codes {result['knn10_accuracy_2d_codes']:.1%}"
+            target, passed = "—", None
+        else:
+            best = result["best_within_5_minutes"]
+            target = f"≤ {TARGET_NATS:.0f} nats within {TARGET_SECONDS:.0f} s"
+            passed = None if smoke else best is not None and best <= TARGET_NATS
+        rows.append(Row("vae", f"VAE (lesson 05), latent {latent_dim}", result["train_seconds"],
+                        result["decoded_per_second"], "decoded", quality, target, passed, details=result))
+    return rows
 
 
 def main():

@@ -9,11 +9,15 @@ Issue target: median update (decode + PNG encode) <= 30 ms on a 2-core CPU.
 import argparse
 import os
 import platform
+import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+from benchlib import Row  # noqa: E402
 
 import course_lib  # noqa: E402
 from course_lib import widgets  # noqa: E402
@@ -30,12 +34,11 @@ def _time_moves(explorer, move, moves):
     return np.median(seconds) * 1000, np.percentile(seconds, 95) * 1000
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--moves", type=int, default=course_lib.pick(full=200, smoke=10))
-    args = parser.parse_args()
-    course_lib.setup(verbose=False)
+TARGET_MS = 30.0
 
+
+def explorer_cases():
+    """The three explorers, each with a function that moves one of its sliders at random."""
     generator = dcgan.build_dcgan_generator(latent_dim=64)
     conditional_generator = conditional.build_conditional_generator(latent_dim=64)
     decoder_2d = dcgan.build_dcgan_generator(latent_dim=2, name="decoder_2d")
@@ -56,10 +59,39 @@ def main():
             lambda e, rng: setattr(e.style_sliders[0], "value", float(rng.uniform(-3, 3))),
         ),
     }
+    return cases
+
+
+def benchmark_rows(smoke=False, moves=None):
+    """Times slider moves on each explorer and returns run_all's rows (one per explorer).
+
+    Args:
+        smoke: smoke mode (10 moves each instead of 200).
+        moves: slider moves per explorer (overrides the mode's default).
+
+    Returns:
+        A list of `benchlib.Row`: updates per second and the median and 95th-percentile update time.
+    """
+    moves = moves or (10 if smoke else 200)
+    rows = []
+    for name, (explorer, move) in explorer_cases().items():
+        median, p95 = _time_moves(explorer, move, moves)
+        rows.append(Row("widgets", name, None, 1000 / median, "updates",
+                        f"median update {median:.1f} ms (95th percentile {p95:.1f} ms)",
+                        f"median ≤ {TARGET_MS:.0f} ms", None if smoke else median <= TARGET_MS,
+                        details={"median_ms": median, "p95_ms": p95, "moves": moves}))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--moves", type=int, default=course_lib.pick(full=200, smoke=10))
+    args = parser.parse_args()
+    course_lib.setup(verbose=False)
+
     print(f"{'explorer':50s} {'median ms':>10s} {'p95 ms':>8s}")
-    for name, (explorer, move) in cases.items():
-        median, p95 = _time_moves(explorer, move, args.moves)
-        print(f"{name:50s} {median:10.1f} {p95:8.1f}")
+    for row in benchmark_rows(moves=args.moves):
+        print(f"{row.model:50s} {row.details['median_ms']:10.1f} {row.details['p95_ms']:8.1f}")
     print(f"\n{args.moves} moves each; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d')}")
 
