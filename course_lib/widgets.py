@@ -75,6 +75,31 @@ def slerp(start, end, t):
     return result.astype("float32")
 
 
+INTERPOLATIONS = {"spherical": slerp, "linear": lerp}
+
+
+def interpolation_path(start, end, steps, method="spherical"):
+    """The latents of a walk from `start` to `end` in equal steps of `t`, both ends included.
+
+    Args:
+        start: latent vector `(D,)`.
+        end: latent vector `(D,)`.
+        steps: how many points, at least 2.
+        method: `"spherical"` (slerp) or `"linear"` (lerp).
+
+    Returns:
+        A `(steps, D)` float32 array whose first row is `start` and last row is `end`.
+    """
+    if method not in INTERPOLATIONS:
+        raise ValueError(f"method must be one of {sorted(INTERPOLATIONS)}, got {method!r}.")
+    if int(steps) < 2:
+        raise ValueError(f"a path needs at least 2 steps (its two ends), got {steps}.")
+    interpolate = INTERPOLATIONS[method]
+    return np.stack([interpolate(start, end, t) for t in np.linspace(0.0, 1.0, int(steps))]).astype(
+        "float32"
+    )
+
+
 def fast_decoder(model):
     """Wraps a Keras decoder or generator so one call costs milliseconds (no `predict` overhead).
 
@@ -283,7 +308,13 @@ class Explorer:
         self.refresh()
 
     def refresh(self):
-        """Decodes and re-encodes the pictures for the current control values, and times it."""
+        """Decodes and re-encodes the pictures for the current control values, and times it.
+
+        Before the widget is built (or without ipywidgets) there is nothing to update: the static picture is
+        drawn from the current state when it is shown.
+        """
+        if not hasattr(self, "image_widgets"):
+            return
         start = time.perf_counter()
         for image_widget, png in zip(self.image_widgets, self.image_pngs(), strict=True):
             image_widget.value = png
@@ -412,9 +443,12 @@ class InterpolationExplorer(Explorer):
         latent_dim: D.
         seed: seed for the endpoints.
         value_range: the generator's pixel range, e.g. `(-1, 1)` for a tanh output.
+        method: the path shown first, `"spherical"` or `"linear"`.
     """
 
-    def __init__(self, decode, latent_dim, seed=0, value_range=(-1.0, 1.0)):
+    def __init__(self, decode, latent_dim, seed=0, value_range=(-1.0, 1.0), method="spherical"):
+        if method not in INTERPOLATIONS:
+            raise ValueError(f"method must be one of {sorted(INTERPOLATIONS)}, got {method!r}.")
         super().__init__(value_range=value_range, title="Interpolation explorer")
         self.decode = fast_decoder(decode)
         self.latent_dim = int(latent_dim)
@@ -422,7 +456,7 @@ class InterpolationExplorer(Explorer):
         self.start = self.rng.standard_normal(self.latent_dim).astype("float32")
         self.end = self.rng.standard_normal(self.latent_dim).astype("float32")
         self.position = 0.5
-        self.method = "spherical"
+        self.method = method
 
     def build_controls(self, widgets):
         self.position_slider = widgets.FloatSlider(
@@ -434,7 +468,7 @@ class InterpolationExplorer(Explorer):
             continuous_update=True,
         )
         self.method_picker = widgets.ToggleButtons(
-            options=["spherical", "linear"], value=self.method, description="path"
+            options=list(INTERPOLATIONS), value=self.method, description="path"
         )
         self.new_start_button = widgets.Button(description="new start")
         self.new_end_button = widgets.Button(description="new end")
@@ -444,7 +478,13 @@ class InterpolationExplorer(Explorer):
         return [self.position_slider, self.method_picker, buttons]
 
     def new_endpoint(self, which):
-        """Draws a new start or end noise vector and redraws."""
+        """Draws a new start or end noise vector and redraws.
+
+        Args:
+            which: `"start"` or `"end"`.
+        """
+        if which not in ("start", "end"):
+            raise ValueError(f"which must be 'start' or 'end', got {which!r}.")
         setattr(self, which, self.rng.standard_normal(self.latent_dim).astype("float32"))
         self.refresh()
 
@@ -453,8 +493,8 @@ class InterpolationExplorer(Explorer):
         if hasattr(self, "position_slider"):
             self.position = self.position_slider.value
             self.method = self.method_picker.value
-        path = slerp if self.method == "spherical" else lerp
-        return np.stack([self.start, path(self.start, self.end, self.position), self.end])
+        middle = INTERPOLATIONS[self.method](self.start, self.end, self.position)
+        return np.stack([self.start, middle, self.end])
 
     def current_images(self):
         return self.decode(self.current_latents())

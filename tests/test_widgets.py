@@ -61,6 +61,22 @@ def test_slerp_of_parallel_vectors_falls_back_to_lerp():
     np.testing.assert_allclose(widgets.slerp([1.0, 1.0], [2.0, 2.0], 0.5), [1.5, 1.5], rtol=1e-6)
 
 
+def test_interpolation_path_runs_from_start_to_end_on_the_chosen_path():
+    start, end = np.array([3.0, 0.0, 0.0]), np.array([0.0, 3.0, 0.0])
+    for method, interpolate in (("spherical", widgets.slerp), ("linear", widgets.lerp)):
+        path = widgets.interpolation_path(start, end, 5, method=method)
+        assert path.shape == (5, 3) and path.dtype == np.float32
+        np.testing.assert_allclose(path[0], start, atol=1e-6)
+        np.testing.assert_allclose(path[-1], end, atol=1e-6)
+        np.testing.assert_allclose(path[2], interpolate(start, end, 0.5), rtol=1e-6)
+    norms = np.linalg.norm(widgets.interpolation_path(start, end, 5), axis=1)
+    np.testing.assert_allclose(norms, 3.0, rtol=1e-6)  # the spherical path keeps the length
+    with pytest.raises(ValueError, match="method must be one of"):
+        widgets.interpolation_path(start, end, 5, method="straight")
+    with pytest.raises(ValueError, match="at least 2 steps"):
+        widgets.interpolation_path(start, end, 1)
+
+
 def test_vae_explorer_slider_changes_the_image_and_the_map_marker():
     points = np.random.default_rng(1).standard_normal((200, LATENT_DIM))
     explorer = widgets.VAEExplorer(decode, LATENT_DIM, latent_points=points, labels=np.arange(200) % 10)
@@ -98,6 +114,26 @@ def test_interpolation_explorer_buttons_draw_new_endpoints():
     assert explorer.image_widgets[2].value != end_before
 
 
+def test_interpolation_explorer_new_endpoint_before_display_changes_the_static_picture(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # the fallback path: no widget at all
+    explorer = widgets.InterpolationExplorer(decode, LATENT_DIM, seed=3, value_range=(0.0, 1.0))
+    before = explorer._repr_mimebundle_()["image/png"]
+    explorer.new_endpoint("end")
+    after = explorer._repr_mimebundle_()["image/png"]
+    assert after != before
+    _open_png(after)
+    with pytest.raises(ValueError, match="'start' or 'end'"):
+        explorer.new_endpoint("middle")
+
+
+def test_interpolation_explorer_starts_on_the_requested_path():
+    explorer = widgets.InterpolationExplorer(decode, LATENT_DIM, seed=3, method="linear")
+    assert explorer.widget is not None and explorer.method_picker.value == "linear"
+    np.testing.assert_allclose(explorer.current_latents()[1], (explorer.start + explorer.end) / 2, rtol=1e-6)
+    with pytest.raises(ValueError, match="method must be one of"):
+        widgets.InterpolationExplorer(decode, LATENT_DIM, method="straight")
+
+
 def test_interpolation_explorer_follows_the_slider_and_the_path_choice():
     explorer = widgets.InterpolationExplorer(decode, LATENT_DIM, seed=3, value_range=(0.0, 1.0))
     explorer.widget  # noqa: B018
@@ -122,10 +158,28 @@ def test_conditional_explorer_passes_the_chosen_class():
     assert explorer.image_widgets[0].value != styled
 
 
+def test_explorer_box_shows_png_image_widgets_at_their_own_size():
+    import ipywidgets
+
+    explorer = widgets.VAEExplorer(decode, LATENT_DIM, latent_points=np.zeros((10, LATENT_DIM)))
+    box = explorer.widget
+    assert isinstance(box, ipywidgets.VBox)
+    pictures = [child for child in box.children if isinstance(child, ipywidgets.HBox)][-1]
+    assert list(pictures.children) == explorer.image_widgets + explorer.extra_widgets
+    for image_widget in pictures.children:
+        assert isinstance(image_widget, ipywidgets.Image) and image_widget.format == "png"
+        png = bytes(image_widget.value)  # ipywidgets 7.x holds bytes, 8.x a memoryview of them
+        width, height = _open_png(png).size
+        assert (image_widget.layout.width, image_widget.layout.height) == (f"{width}px", f"{height}px")
+    assert "updated in" in explorer.status.value
+
+
 def test_explorer_offers_a_static_picture_beside_the_live_widget():
     explorer = widgets.VAEExplorer(decode, LATENT_DIM)
     bundle = explorer._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    # the same view spec ipywidgets itself sends (its protocol version, on 7.x as on 8.x)
+    assert bundle["application/vnd.jupyter.widget-view+json"] == explorer.widget.get_view_spec()
     _open_png(bundle["image/png"])
     assert "live widget" in bundle["text/plain"]
 
@@ -171,3 +225,22 @@ def test_fast_decoder_calls_keras_models_with_one_or_two_inputs():
     two_inputs = keras.Model([noise, label], keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784)(joined)))
     images = widgets.fast_decoder(two_inputs)(np.zeros((3, LATENT_DIM), "float32"), np.array([[1], [2], [3]]))
     assert images.shape == (3, 28, 28, 1)
+
+
+def test_explorers_drive_the_course_generators():
+    from course_lib.models import conditional, dcgan
+
+    keras.utils.set_random_seed(0)
+    generator = dcgan.build_dcgan_generator(latent_dim=8, filters=(8, 4))
+    explorer = widgets.InterpolationExplorer(generator, 8, seed=1)
+    explorer.widget  # noqa: B018
+    before = explorer.image_widgets[1].value
+    explorer.position_slider.value = 0.9
+    assert explorer.image_widgets[1].value != before
+    conditional_generator = conditional.build_conditional_generator(latent_dim=8, filters=(8, 4))
+    conditional_explorer = widgets.ConditionalExplorer(conditional_generator, 8, class_names=list("0123456789"))
+    conditional_explorer.widget  # noqa: B018
+    before = conditional_explorer.image_widgets[0].value
+    conditional_explorer.class_picker.value = 3
+    assert conditional_explorer.image_widgets[0].value != before
+    _open_png(conditional_explorer.image_widgets[0].value)
