@@ -85,11 +85,13 @@ DUMP = (
 )
 # How fast each trained model enhances the test images (after a warm-up batch), for run_all's table.
 PRELUDE = """
-def _rate(model, inputs):
-    model.predict(inputs[:500], batch_size=500, verbose=0)
+def _rate(model, inputs):  # inputs: an array, or a list of arrays (the inpainter's images and masks)
+    first = [part[:500] for part in inputs] if isinstance(inputs, list) else inputs[:500]
+    model.predict(first, batch_size=500, verbose=0)
     start = time.perf_counter()
     model.predict(inputs, batch_size=500, verbose=0)
-    return len(inputs) / (time.perf_counter() - start)
+    count = len(inputs[0]) if isinstance(inputs, list) else len(inputs)
+    return count / (time.perf_counter() - start)
 
 
 _enhanced_per_second = {task: _rate(model, model_input[task]) for task, model in models.items()}
