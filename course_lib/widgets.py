@@ -56,7 +56,7 @@ def slerp(start, end, t):
     """Spherical interpolation between two latent vectors.
 
     Gaussian latents concentrate near a sphere; slerp stays near it where `lerp` cuts through the middle,
-    whose points are less typical and often decode to fainter images.
+    whose points are shorter than any noise the generator was trained on (lesson 11 measures what that does).
 
     Args:
         start: latent vector `(D,)`.
