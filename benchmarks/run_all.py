@@ -5,14 +5,17 @@ For each model: its training seconds (wall clock), how many images per second th
 negative ELBO, FID, conditional accuracy, PSNR margin, update latency), the target it is held to, and pass/FAIL.
 A header gives the machine, the versions, the date and the load average.
 
-    COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py                  # full mode: about an hour
-    COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py --smoke          # every code path, a few minutes
+    COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py                  # full mode: an hour or more
+    COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py --smoke          # code paths, ~2 minutes
+    COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py --smoke --notebooks   # and the notebook ones
     COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py --only gan vs_tutorial
     COURSE_DATA_DIR=../shared/data python benchmarks/run_all.py --write-results  # also record it in RESULTS.md
 
-Full mode measures what learners get (models trained from scratch, the course cache ignored except for the
-reference classifier that judges the generators). `--smoke` runs every benchmark's code path on little data in
-a few minutes (CI runs it to prove the scripts work); its numbers mean nothing, so it never writes RESULTS.md.
+Full mode measures what learners get: models trained from scratch with their lessons' recipes (the course cache
+serves only the reference classifiers that judge the generators, and lesson 13's conditional GAN when it is there,
+as in bench_synthetic.py). `--smoke` runs the benchmarks' code paths on little data in a
+couple of minutes (CI runs it to prove the scripts work), leaving out the two that execute a lesson notebook unless
+`--notebooks` is given (see `SMOKE_SKIPPED`); its numbers mean nothing, so it never writes RESULTS.md.
 `--write-results` replaces the section between the run_all markers in benchmarks/RESULTS.md (appending it the
 first time) and leaves the rest of the file alone. Each benchmark runs in this process, one after the other;
 the two lesson-notebook benchmarks (enhancement, synthetic) run their notebook in a fresh kernel.
@@ -48,8 +51,15 @@ BENCHMARKS = {
     "vs_tutorial": ("bench_vs_tutorial", {}, "course DCGAN vs the TensorFlow tutorial's, equal wall clock"),
 }
 
-# Benchmarks left out of `--smoke` runs, with the reason (printed with every smoke run). Empty: all run.
-SMOKE_SKIPPED = {}
+# Benchmarks left out of `--smoke` runs unless `--notebooks` is given, with the reason (printed with every smoke
+# run). Each executes a whole lesson notebook in a fresh kernel: 80-90 s apiece in smoke mode on a loaded 2-core
+# machine, more than the rest of the smoke run together, and CI already executes both notebooks under nbval.
+# tests/test_benchmarks.py proves their own code (the notebook runner, and that the names they read exist in the
+# lessons) in seconds.
+SMOKE_SKIPPED = {
+    "enhancement": "executes lesson 12's notebook, which CI runs under nbval; --notebooks includes it",
+    "synthetic": "executes lesson 13's notebook, which CI runs under nbval; --notebooks includes it",
+}
 
 LEGEND = (
     "samples/s: images per second from the trained model (generated: GAN samples; decoded: VAE samples from the "
@@ -103,6 +113,8 @@ def write_results(text, path=RESULTS_PATH):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="every code path on little data (numbers mean nothing)")
+    parser.add_argument("--notebooks", action="store_true",
+                        help="with --smoke: also run the benchmarks that execute a lesson notebook")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), metavar="NAME",
                         help=f"run only these benchmarks: {', '.join(BENCHMARKS)}")
     parser.add_argument("--write-results", action="store_true",
@@ -118,7 +130,8 @@ def main(argv=None):
     header = machine_lines()
     print("\n".join(header), flush=True)
     names = args.only or list(BENCHMARKS)
-    skipped = {name: reason for name, reason in SMOKE_SKIPPED.items() if args.smoke and name in names}
+    skipped = {name: reason for name, reason in SMOKE_SKIPPED.items()
+               if args.smoke and not args.notebooks and name in names}
     rows, seconds = [], {}
     for name in names:
         if name in skipped:
