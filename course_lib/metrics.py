@@ -4,6 +4,8 @@ Feature-based metrics work in the space of the course's reference classifier (le
 `"features"` layer describes MNIST-like images far better than raw pixels.
 """
 
+import warnings
+
 import numpy as np
 import scipy.linalg
 
@@ -107,7 +109,8 @@ def kid(real_features, generated_features, subsets=10, subset_size=1000, seed=0)
         seed: seed for choosing subsets.
 
     Returns:
-        `(kid, standard_error)`.
+        `(kid, standard_error)`. The standard error is NaN (with a warning) when every subset would be the
+        whole of both sets, so that the subsets could not differ: use a `subset_size` below the set sizes.
     """
     real_features = np.asarray(real_features, "float64")
     generated_features = np.asarray(generated_features, "float64")
@@ -129,6 +132,13 @@ def kid(real_features, generated_features, subsets=10, subset_size=1000, seed=0)
         estimates.append(estimate)
     estimates = np.array(estimates)
     standard_error = estimates.std(ddof=1) / np.sqrt(subsets) if subsets > 1 else float("nan")
+    if subsets > 1 and size == len(real_features) == len(generated_features):
+        warnings.warn(
+            f"KID: subset_size={subset_size} takes the whole of both sets ({size} examples), so every subset is "
+            "the same and there is no standard error; use a smaller subset_size.",
+            stacklevel=2,
+        )
+        standard_error = float("nan")
     return float(estimates.mean()), float(standard_error)
 
 

@@ -66,6 +66,17 @@ def test_kid_equals_a_direct_unbiased_mmd_on_the_full_sets():
     assert value == pytest.approx(xx + yy - 2 * xy, rel=1e-9)
 
 
+def test_kid_gives_no_standard_error_when_every_subset_is_the_whole_of_both_sets():
+    x = _gaussian_samples(np.zeros(3), np.ones(3), 30, seed=6)
+    y = _gaussian_samples(np.ones(3), np.ones(3), 30, seed=7)
+
+    with pytest.warns(UserWarning, match="smaller subset_size"):
+        value, error = metrics.kid(x, y, subsets=5, subset_size=1000)
+
+    assert np.isnan(error)
+    assert value == pytest.approx(metrics.kid(x, y, subsets=1, subset_size=30)[0])
+
+
 def test_precision_and_recall_on_constructed_cases():
     rng = np.random.default_rng(8)
     two_clusters = np.concatenate([rng.normal(0, 0.1, (200, 2)), rng.normal(5, 0.1, (200, 2))])
