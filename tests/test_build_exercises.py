@@ -247,3 +247,40 @@ def test_check_reports_a_built_notebook_that_has_no_source(tmp_path, capsys):
 
     assert exit_code == 1
     assert "no source: exercises/08_orphan.ipynb" in capsys.readouterr().out
+
+
+def test_check_names_an_edited_exercise_instead_of_asking_for_a_plain_build(tmp_path, capsys):
+    source = _write_source(tmp_path)
+    _quiet_build(tmp_path)
+    edited = _learner_edits_the_exercise(tmp_path)
+    _author_changes_the_source(source)
+
+    exit_code = build.main(["--check", "--root", str(tmp_path)])
+
+    output = capsys.readouterr().out
+    assert exit_code == 1
+    assert f"edited: exercises/{NAME} was changed since it was built" in output
+    assert "--force 07" in output
+    assert f"out of date: exercises/{NAME}" not in output
+    assert f"out of date: solutions/{NAME}" in output
+    assert (tmp_path / "exercises" / NAME).read_bytes() == edited
+
+
+def test_running_outside_the_repository_is_an_error_not_an_empty_success(tmp_path, capsys):
+    assert build.main(["--root", str(tmp_path)]) == 2
+    assert "no exercise_sources/ folder" in capsys.readouterr().err
+    assert build.main(["--check", "--root", str(tmp_path)]) == 2
+
+
+def test_a_lesson_without_a_source_is_an_error_and_one_digit_lessons_are_understood(
+    tmp_path, capsys
+):
+    _write_source(tmp_path)
+
+    assert build.main(["99", "--root", str(tmp_path)]) == 2
+    assert "no exercise source for 99" in capsys.readouterr().err
+    assert build.main(["7", "--root", str(tmp_path)]) == 0
+    assert (tmp_path / "exercises" / NAME).exists()
+    assert "2 notebook(s) written" in capsys.readouterr().out  # the exercise and its solution
+    assert build.main(["07", "--root", str(tmp_path)]) == 0
+    assert "0 notebook(s) written, 2 already up to date" in capsys.readouterr().out

@@ -298,10 +298,12 @@ def _update(path, text, check, force):
     """
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return UP_TO_DATE, None
+    edited = path.exists() and was_edited(path)
     if check:
-        return STALE, None
+        # An edited notebook is not simply stale: a build would refuse it, so say that instead.
+        return (REFUSED if edited and not force else STALE), None
     backup = None
-    if path.exists() and was_edited(path):
+    if edited:
         if not force:
             return REFUSED, None
         backup = backup_path(path)
@@ -311,11 +313,47 @@ def _update(path, text, check, force):
     return WRITTEN, backup
 
 
+def _lesson_key(lesson):
+    """Returns a lesson given on the command line as the build matches it: `"1"` becomes `"01"`."""
+    lesson = str(lesson).strip()
+    return lesson.zfill(2) if lesson.isdigit() and len(lesson) < 2 else lesson
+
+
 def source_notebooks(root, lessons=()):
-    """Returns the exercise sources under `root`, sorted, optionally only those of some lessons."""
-    sources = sorted((Path(root) / SOURCE_FOLDER).glob("[0-9][0-9]_*.ipynb"))
+    """Returns the exercise sources under `root`, sorted, optionally only those of some lessons.
+
+    Args:
+        root: the repository root.
+        lessons: lesson numbers (`"01"`, or `"1"`) or source names to keep (default: all).
+
+    Returns:
+        The paths of the sources, sorted.
+
+    Raises:
+        BuildError: `root` has no source folder (the command was run from another folder), or a
+            lesson given matches no source: building nothing and saying "0 written" would hide it.
+    """
+    folder = Path(root) / SOURCE_FOLDER
+    if not folder.is_dir():
+        raise BuildError(
+            f"there is no {SOURCE_FOLDER}/ folder in {Path(root).resolve()}: run the command from the "
+            "course's repository root, or give it with --root."
+        )
+    sources = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if lessons:
-        sources = [path for path in sources if path.name[:2] in lessons or path.stem in lessons]
+        keys = [_lesson_key(lesson) for lesson in lessons]
+        unknown = [
+            lesson
+            for lesson, key in zip(lessons, keys, strict=True)
+            if not any(key in (path.name[:2], path.stem) for path in sources)
+        ]
+        if unknown:
+            known = ", ".join(path.name[:2] for path in sources) or "none"
+            raise BuildError(
+                f"no exercise source for {', '.join(map(str, unknown))} in {SOURCE_FOLDER}/ "
+                f"(lessons with an exercise: {known})."
+            )
+        sources = [path for path in sources if path.name[:2] in keys or path.stem in keys]
     return sources
 
 
@@ -368,6 +406,12 @@ def build(root=".", lessons=(), check=False, force=False, out=print):
                 out(
                     f"out of date: {relative} (run `python -m course_lib.authoring.build_exercises`)"
                 )
+            elif status == REFUSED and check:
+                out(
+                    f"edited: {relative} was changed since it was built (a learner's work?); a build would leave it as it is.\n"
+                    f"  `python -m course_lib.authoring.build_exercises --force {source_path.name[:2]}` replaces it, "
+                    f"keeping a copy in {folder}/{BACKUP_FOLDER}/."
+                )
             elif status == REFUSED:
                 out(
                     f"refused: {relative} was edited since it was built (a learner's work?), so it was left as it is.\n"
@@ -416,7 +460,10 @@ def main(argv=None):
         )
     else:
         written = sum(status == WRITTEN for status in statuses.values())
-        print(f"{written} notebook(s) written, {len(problems)} problem(s).")
+        current = sum(status == UP_TO_DATE for status in statuses.values())
+        print(
+            f"{written} notebook(s) written, {current} already up to date, {len(problems)} problem(s)."
+        )
     return 1 if problems else 0
 
 
