@@ -224,3 +224,38 @@ def test_pyproject_declares_the_grader_and_build_commands():
 
     assert scripts["course-grade"] == "course_lib.grading.batch:main"
     assert scripts["course-build-exercises"] == "course_lib.authoring.build_exercises:main"
+
+
+def test_csv_in_a_folder_that_does_not_exist_yet_is_written_there(tmp_path, capsys):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "half_saved_01_tensors_and_gradients.ipynb").write_text(
+        '{"cells": [', encoding="utf-8"
+    )
+    output = tmp_path / "results" / "week1" / "grades.csv"
+
+    assert batch.main([str(folder), "-o", str(output)]) == 0
+
+    with open(output, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["status"] for row in rows] == [batch.UNREADABLE]
+    assert rows[0]["lesson"] == "01"
+
+
+def test_an_output_that_is_a_folder_is_refused_before_anything_is_graded(tmp_path, capsys):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(ROOT / "exercises" / NOTEBOOK, folder / NOTEBOOK)
+
+    with pytest.raises(SystemExit):
+        batch.main([str(folder), "-o", str(tmp_path)])
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_an_empty_submissions_folder_says_so(tmp_path):
+    lines = []
+
+    results = batch.grade_folder(tmp_path, tmp_path.parent / "empty.csv", out=lines.append)
+
+    assert results == []
+    assert "no notebooks" in lines[0]

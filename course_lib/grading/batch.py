@@ -335,6 +335,7 @@ def write_csv(results, output):
             if column not in columns:
                 columns.append(column)
     columns.sort(key=lambda column: column.split(".")[0])
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(
@@ -388,6 +389,8 @@ def grade_folder(
     """
     folder = Path(folder)
     submissions = find_submissions(folder)
+    if not submissions:
+        out(f"no notebooks (.ipynb files) found in {folder} or its sub-folders.")
     results = []
     for number, path in enumerate(submissions, start=1):
         started = time.monotonic()
@@ -463,6 +466,17 @@ def main(argv=None):
         parser.error(
             "--executed must be outside the submissions folder, which the grader never writes to."
         )
+    # Checked before grading, which can take an hour: a CSV that cannot be written would lose it all.
+    output = Path(args.output)
+    if output.is_dir():
+        parser.error(
+            f"--output {output} is a folder; give a file name, e.g. {output / 'grades.csv'}."
+        )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.touch()
+    except OSError as error:
+        parser.error(f"cannot write the CSV {output}: {error}")
     grade_folder(
         folder,
         args.output,
