@@ -40,7 +40,13 @@ def prepare_dataset(name, folder, source=None):
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / info.file_name
     if target.exists():
-        data.load_dataset(name, data_dir=folder)  # raises a clear error when the file is wrong
+        try:
+            data.load_dataset(name, data_dir=folder)
+        except data.DataFileError as error:
+            raise data.DataFileError(
+                f"{error} This command never overwrites a file that is already there: delete {target} "
+                "(or move it away) and run it again."
+            ) from None
         return f"{target}: already there, verified."
     temporary = target.with_name(f".{info.file_name}.partial")
     if source is not None:
@@ -51,7 +57,9 @@ def prepare_dataset(name, folder, source=None):
     else:
         (x_train, y_train), (x_test, y_test) = data.download_dataset(name)
         with open(temporary, "wb") as handle:
-            np.savez_compressed(handle, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+            np.savez_compressed(
+                handle, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test
+            )
         action = "downloaded through keras.datasets"
     temporary.replace(target)
     data.load_dataset(name, data_dir=folder)
@@ -60,10 +68,18 @@ def prepare_dataset(name, folder, source=None):
 
 def main(argv=None):
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib.prepare_data",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("folder", help="the data folder to create or complete")
-    parser.add_argument("--from", dest="source", help="a folder holding verified copies to take the files from")
-    parser.add_argument("--datasets", nargs="+", default=list(data.DATASETS), help="which data sets (default: all)")
+    parser.add_argument(
+        "--from", dest="source", help="a folder holding verified copies to take the files from"
+    )
+    parser.add_argument(
+        "--datasets", nargs="+", default=list(data.DATASETS), help="which data sets (default: all)"
+    )
     args = parser.parse_args(argv)
     failed = False
     for name in args.datasets:
@@ -73,7 +89,12 @@ def main(argv=None):
             print(f"{name}: FAILED. {error}", file=sys.stderr)
             failed = True
     if not failed:
-        print(f"Done. On each classroom machine: export COURSE_DATA_DIR={Path(args.folder).expanduser().resolve()}")
+        folder = Path(args.folder).expanduser().resolve()
+        print(
+            f"Done. Copy {folder} to each classroom machine and point COURSE_DATA_DIR at the copy there, "
+            f"e.g. export COURSE_DATA_DIR={folder} for the same path. To check a copy (no internet "
+            "needed), run this command again with the copy's path."
+        )
     return 1 if failed else 0
 
 
