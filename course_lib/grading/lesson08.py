@@ -16,7 +16,14 @@ judged by calling it on fixed noise and labels.
 import numpy as np
 
 from course_lib.grading.compare import as_array, expect_close
-from course_lib.grading.core import Lesson, Part, WrongAnswer, call_learner, describe_value
+from course_lib.grading.core import (
+    LearnerError,
+    Lesson,
+    Part,
+    WrongAnswer,
+    call_learner,
+    describe_value,
+)
 
 LESSON = Lesson("08", "Conditional generation")
 
@@ -161,7 +168,17 @@ def _conditional_images(build_conditional_generator, latent_dim=16):
     import keras
 
     keras.utils.set_random_seed(820)
-    model = call_learner(build_conditional_generator, latent_dim, 10)
+    try:
+        model = call_learner(build_conditional_generator, latent_dim, 10)
+    except LearnerError as error:
+        # Older Keras (3.13, Colab's) refuses to build a model with an unused input; newer Keras builds it.
+        if "not connected to" not in str(error):
+            raise
+        raise WrongAnswer(
+            "Keras could not build your model: one of its two inputs is not connected to the output, so either "
+            "the label never reaches the output or the noise does not (the noise must matter too). Join the "
+            "label's embedding to the noise and feed the result to the first Dense layer."
+        ) from None
     if model is None:
         raise WrongAnswer(
             "build_conditional_generator returned None: did you forget `return model`?"
