@@ -201,7 +201,7 @@ def _download(info):
             f"{info.file_name} was not found and could not be downloaded "
             f"({type(error).__name__}: {error}). Looked in {looked}the keras.datasets download. "
             f"To fix it: connect to the internet, or set COURSE_DATA_DIR to a folder holding "
-            f"{info.file_name} in the Keras .npz layout (see the README's 'Offline classroom')."
+            f"{info.file_name} in the Keras .npz layout (see the README's 'Data and offline classrooms')."
         ) from error
     arrays = (x_train, y_train, x_test, y_test)
     check_arrays(arrays, info, source=f"keras.datasets.{info.name}")
