@@ -12,36 +12,19 @@ import argparse
 import datetime
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import Row, samples_per_second  # noqa: E402
+from benchlib import Row, cpu_model, load_average, samples_per_second  # noqa: E402
 
 import course_lib  # noqa: E402  (sets the Keras backend before TensorFlow loads)
 from course_lib.models import classifier  # noqa: E402
 
 TARGETS = {"mnist": 0.990, "fashion_mnist": 0.900}
 TIME_LIMIT_SECONDS = 180
-
-
-def _cpu_model():
-    try:
-        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return platform.processor() or "unknown"
-    for line in output.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
-
-def _load_average():
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def benchmark_rows(smoke=False, datasets=tuple(TARGETS)):
@@ -85,9 +68,9 @@ def main(argv=None):
     import tensorflow as tf
 
     course_lib.setup(verbose=False)
-    print(f"CPU: {_cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
           f"TensorFlow {tf.__version__}, Keras {keras.__version__}; {datetime.date.today()}")
-    print(f"load average (1, 5, 15 min) before: {_load_average()}")
+    print(f"load average (1, 5, 15 min) before: {load_average()}")
     rows = []
     for name in args.datasets:
         course_lib.set_seed()
@@ -95,7 +78,7 @@ def main(argv=None):
         _, info = classifier.train_reference_classifier(name, verbose=2)
         total, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         passed = info["test_accuracy"] >= TARGETS[name] and info["fit_seconds"] < TIME_LIMIT_SECONDS
-        rows.append((name, info, total, cpu, passed, _load_average()))
+        rows.append((name, info, total, cpu, passed, load_average()))
         print(f"{name}: {info['epochs']} epochs, fit {info['fit_seconds']:.1f} s (with data loading and test "
               f"{total:.1f} s, {cpu:.0f} s of CPU time), test accuracy {info['test_accuracy']:.2%} -> "
               f"{'PASS' if passed else 'FAIL'}; load average after: {rows[-1][-1]}", flush=True)

@@ -16,35 +16,18 @@ import datetime
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib import cpu_model, load_average  # noqa: F401  (bench_synthetic imports them from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "12_image_enhancement.ipynb"
 MARGIN_TARGET_DB = 2.0
 TIME_LIMIT_SECONDS = 300
 RESULTS_MARKER = "BENCHMARK-RESULTS:"
-
-
-def cpu_model():
-    """The processor's model name from `lscpu`."""
-    try:
-        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return platform.processor() or "unknown"
-    for line in output.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
-
-def load_average():
-    """The 1, 5 and 15 minute load averages as text."""
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def run_notebook(path, executed_path, timeout, dump_expression, smoke=False, prelude=""):

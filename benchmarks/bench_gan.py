@@ -18,7 +18,6 @@ import argparse
 import datetime
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from benchlib import Row, samples_per_second  # noqa: E402
+from benchlib import Row, cpu_model, load_average, samples_per_second  # noqa: E402
 
 import course_lib  # noqa: E402  (sets the Keras backend before TensorFlow loads)
 from course_lib import data, metrics  # noqa: E402
@@ -40,22 +39,6 @@ SAMPLES = 10_000
 SMOKE_SAMPLES = 500
 SMOKE_TRAIN_SIZE = 2_000
 SMOKE_TEST_SIZE = 1_000
-
-
-def _cpu_model():
-    try:
-        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return platform.processor() or "unknown"
-    for line in output.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
-
-def _load_average():
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def _time_budget_callback(seconds, clock):
@@ -123,7 +106,7 @@ def bench_dcgan(images, judge, epochs, budget, seed, samples=SAMPLES, real_featu
         "confident": judged["confident_fraction"],
         "shares": shares,
         "passed": passed,
-        "load": _load_average(),
+        "load": load_average(),
         "samples": count,
         "samples_per_second": speed,
         "fid": None if real_features is None else _fid(samples, real_features, judge),
@@ -156,7 +139,7 @@ def bench_conditional(images, labels, judge, epochs, budget, seed, samples=SAMPL
         "confident": judged["confident_fraction"],
         "shares": judged["class_fractions"],
         "passed": accuracy >= CONDITIONAL_TARGET,
-        "load": _load_average(),
+        "load": load_average(),
         "samples": count,
         "samples_per_second": speed,
     }
@@ -195,7 +178,7 @@ def bench_wgan_gp(images, judge, epochs, budget, seed, samples=SAMPLES, real_fea
         "confident": judged["confident_fraction"],
         "shares": judged["class_fractions"],
         "passed": None,  # lesson 09 sets no target: its FID is reported for comparison between runs
-        "load": _load_average(),
+        "load": load_average(),
         "samples": count,
         "samples_per_second": speed,
         "fid": _fid(samples, real_features, judge),
@@ -308,10 +291,10 @@ def main(argv=None):
 
     course_lib.setup(verbose=False)
     print(
-        f"CPU: {_cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
+        f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}; {datetime.date.today()}"
     )
-    print(f"load average (1, 5, 15 min) before: {_load_average()}", flush=True)
+    print(f"load average (1, 5, 15 min) before: {load_average()}", flush=True)
     results = [
         row.details
         for row in benchmark_rows(

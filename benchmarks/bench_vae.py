@@ -18,7 +18,6 @@ import datetime
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from benchlib import Row, samples_per_second  # noqa: E402
+from benchlib import Row, cpu_model, samples_per_second  # noqa: E402
 
 from course_lib import config, data  # noqa: E402
 from course_lib.models import vae as vae_module  # noqa: E402
@@ -43,17 +42,6 @@ TARGET_SECONDS = 300.0
 def _cpu_seconds():
     times = os.times()
     return times.user + times.system
-
-
-def _cpu_model():
-    try:
-        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return platform.processor() or "unknown"
-    for line in output.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -188,7 +176,7 @@ def main():
         )
     header = {
         "date": datetime.datetime.now().isoformat(timespec="minutes"),
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
