@@ -38,3 +38,30 @@ def smoke_mode(monkeypatch):
 @pytest.fixture
 def full_mode(monkeypatch):
     monkeypatch.setenv("COURSE_SMOKE", "0")
+
+
+def notebook_functions(path, names):
+    """Runs a notebook's import cells and the cells that define the functions `names`; returns its namespace.
+
+    The lesson check tests use it to take the reference solutions (from `exercise_sources/`) and the stubs
+    (from `exercises/`) straight out of the notebooks a learner gets.
+    """
+    import nbformat
+
+    namespace = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and (
+            cell.source.startswith("import ") or any(f"def {name}(" in cell.source for name in names)
+        ):
+            exec(compile(cell.source, path.name, "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture
+def fresh_scores():
+    """An empty grading score table before and after the test."""
+    from course_lib.grading import scores
+
+    scores.clear()
+    yield
+    scores.clear()

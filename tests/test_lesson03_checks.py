@@ -6,37 +6,20 @@ import math
 from pathlib import Path
 
 import keras
-import nbformat
 import numpy as np
 import pytest
 from keras import layers
 
-from course_lib.grading import core, scores
+from course_lib.grading import core
 from course_lib.grading import lesson03 as checks
-from tests.conftest import requires_local_data
+from tests.conftest import notebook_functions, requires_local_data
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "03_convolutional_networks.ipynb"
 EXERCISES = ["conv_output_size", "stack_output_shape", "build_small_cnn"]
 
 
-def _functions_from(path):
-    """Runs the import cell and the cells defining the graded functions of a notebook; returns its namespace."""
-    notebook = nbformat.read(path, as_version=4)
-    namespace = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.source.startswith("import ") or any(f"def {name}(" in cell.source for name in EXERCISES):
-            exec(compile(cell.source, f"{path.name}", "exec"), namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True)
-def fresh_scores():
-    scores.clear()
-    yield
-    scores.clear()
+pytestmark = pytest.mark.usefixtures("fresh_scores")
 
 
 def _check(name):
@@ -48,7 +31,7 @@ def _check(name):
 
 @pytest.mark.parametrize("name", ["conv_output_size", "stack_output_shape"])
 def test_reference_solution_gets_full_marks(name):
-    solution = _functions_from(ROOT / "exercise_sources" / NOTEBOOK)[name]
+    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(solution)
 
@@ -58,7 +41,7 @@ def test_reference_solution_gets_full_marks(name):
 
 @requires_local_data
 def test_reference_small_cnn_gets_full_marks():
-    solution = _functions_from(ROOT / "exercise_sources" / NOTEBOOK)["build_small_cnn"]
+    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)["build_small_cnn"]
 
     result = checks.check_build_small_cnn.grade(solution)
 
@@ -68,7 +51,7 @@ def test_reference_small_cnn_gets_full_marks():
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_stub_of_the_exercise_notebook_scores_zero_and_is_not_attempted(name):
-    stub = _functions_from(ROOT / "exercises" / NOTEBOOK)[name]
+    stub = notebook_functions(ROOT / "exercises" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(stub)
 

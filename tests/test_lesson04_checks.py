@@ -4,38 +4,20 @@ mistakes get their own message, and other correct ways of writing each answer pa
 from pathlib import Path
 
 import keras
-import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_lib.grading import core, scores
+from course_lib.grading import core
 from course_lib.grading import lesson04 as checks
+from tests.conftest import notebook_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "04_autoencoders.ipynb"
 EXERCISES = ["add_gaussian_noise", "add_salt_and_pepper"]
 
 
-def _functions_from(path):
-    """Runs the import cell and the cells defining the graded functions of a notebook; returns its namespace."""
-    notebook = nbformat.read(path, as_version=4)
-    namespace = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.source.startswith("import ") or any(
-            f"def {name}(" in cell.source for name in EXERCISES
-        ):
-            exec(compile(cell.source, f"{path.name}", "exec"), namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True)
-def fresh_scores():
-    scores.clear()
-    yield
-    scores.clear()
+pytestmark = pytest.mark.usefixtures("fresh_scores")
 
 
 def _check(name):
@@ -44,7 +26,7 @@ def _check(name):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_solution_gets_full_marks(name):
-    solution = _functions_from(ROOT / "exercise_sources" / NOTEBOOK)[name]
+    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(solution)
 
@@ -54,7 +36,7 @@ def test_reference_solution_gets_full_marks(name):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_stub_of_the_exercise_notebook_scores_zero_and_is_not_attempted(name):
-    stub = _functions_from(ROOT / "exercises" / NOTEBOOK)[name]
+    stub = notebook_functions(ROOT / "exercises" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(stub)
 

@@ -4,14 +4,14 @@ mistakes (many of them the broken listing's faults) get their own message, and o
 from pathlib import Path
 
 import keras
-import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
 from keras import layers, ops
 
-from course_lib.grading import core, scores
+from course_lib.grading import core
 from course_lib.grading import lesson06 as checks
+from tests.conftest import notebook_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "06_gans_from_scratch.ipynb"
@@ -31,25 +31,7 @@ POINTS = {
 }
 
 
-def _functions_from(path):
-    """Runs the import cell and the cells defining the graded functions of a notebook; returns its namespace."""
-    notebook = nbformat.read(path, as_version=4)
-    namespace = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.source.startswith("import ") or any(
-            f"def {name}(" in cell.source for name in EXERCISES
-        ):
-            exec(compile(cell.source, f"{path.name}", "exec"), namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True)
-def fresh_scores():
-    scores.clear()
-    yield
-    scores.clear()
+pytestmark = pytest.mark.usefixtures("fresh_scores")
 
 
 def _check(name):
@@ -58,7 +40,7 @@ def _check(name):
 
 @pytest.fixture(scope="module")
 def solutions():
-    return _functions_from(ROOT / "exercise_sources" / NOTEBOOK)
+    return notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -71,7 +53,7 @@ def test_reference_solution_gets_full_marks(name, solutions):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_stub_of_the_exercise_notebook_scores_zero_and_is_not_attempted(name):
-    stub = _functions_from(ROOT / "exercises" / NOTEBOOK)[name]
+    stub = notebook_functions(ROOT / "exercises" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(stub)
 

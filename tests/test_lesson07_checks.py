@@ -4,37 +4,19 @@ mistakes get their own message, and other correct ways of writing each answer pa
 from pathlib import Path
 
 import keras
-import nbformat
 import pytest
 from keras import layers
 
-from course_lib.grading import core, scores
+from course_lib.grading import core
 from course_lib.grading import lesson07 as checks
+from tests.conftest import notebook_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "07_dcgan.ipynb"
 EXERCISES = ["transposed_output_size", "build_generator"]
 
 
-def _functions_from(path):
-    """Runs the import cell and the cells defining the graded functions of a notebook; returns its namespace."""
-    notebook = nbformat.read(path, as_version=4)
-    namespace = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.source.startswith("import ") or any(
-            f"def {name}(" in cell.source for name in EXERCISES
-        ):
-            exec(compile(cell.source, f"{path.name}", "exec"), namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True)
-def fresh_scores():
-    scores.clear()
-    yield
-    scores.clear()
+pytestmark = pytest.mark.usefixtures("fresh_scores")
 
 
 def _check(name):
@@ -43,7 +25,7 @@ def _check(name):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_solution_gets_full_marks(name):
-    solution = _functions_from(ROOT / "exercise_sources" / NOTEBOOK)[name]
+    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(solution)
 
@@ -53,7 +35,7 @@ def test_reference_solution_gets_full_marks(name):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_stub_of_the_exercise_notebook_scores_zero_and_is_not_attempted(name):
-    stub = _functions_from(ROOT / "exercises" / NOTEBOOK)[name]
+    stub = notebook_functions(ROOT / "exercises" / NOTEBOOK, EXERCISES)[name]
 
     result = _check(name).grade(stub)
 

@@ -3,35 +3,20 @@ mistakes get their own message, and other correct ways of writing each answer pa
 
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_lib.grading import core, scores
+from course_lib.grading import core
 from course_lib.grading import lesson11 as checks
+from tests.conftest import notebook_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "11_exploring_latent_spaces.ipynb"
 EXERCISES = {"slerp": 3, "traversal_latents": 2, "attribute_direction": 2}
 
 
-def _functions_from(path):
-    """Runs the import cell and the cells defining the graded functions; returns the notebook's namespace."""
-    namespace = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "code" and (
-            cell.source.startswith("import ") or any(f"def {name}(" in cell.source for name in EXERCISES)
-        ):
-            exec(compile(cell.source, path.name, "exec"), namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True)
-def fresh_scores():
-    scores.clear()
-    yield
-    scores.clear()
+pytestmark = pytest.mark.usefixtures("fresh_scores")
 
 
 def _grade(name, answer):
@@ -47,7 +32,7 @@ def _assert_rejected(result, *words):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_solution_gets_full_marks(name):
-    solution = _functions_from(ROOT / "exercise_sources" / NOTEBOOK)[name]
+    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)[name]
     result = _grade(name, solution)
     assert result.status == core.PASSED, result.report()
     assert result.score == result.max_score == EXERCISES[name]
@@ -55,7 +40,7 @@ def test_reference_solution_gets_full_marks(name):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_stub_of_the_exercise_notebook_scores_zero_and_is_not_attempted(name):
-    stub = _functions_from(ROOT / "exercises" / NOTEBOOK)[name]
+    stub = notebook_functions(ROOT / "exercises" / NOTEBOOK, EXERCISES)[name]
     result = _grade(name, stub)
     assert result.status == core.NOT_ATTEMPTED
     assert result.score == 0
