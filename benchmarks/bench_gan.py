@@ -29,7 +29,7 @@ from benchlib import Row, cpu_model, load_average, samples_per_second  # noqa: E
 
 import course_lib  # noqa: E402  (sets the Keras backend before TensorFlow loads)
 from course_lib import data, metrics  # noqa: E402
-from course_lib.models import classifier, conditional, dcgan, wgan  # noqa: E402
+from course_lib.models import classifier, cluster_gan, conditional, dcgan, wgan  # noqa: E402
 
 TIME_LIMIT_SECONDS = 300
 CONFIDENT_TARGET = 0.80
@@ -74,6 +74,25 @@ def _fid(samples, real_features, judge):
     return metrics.fid(real_features, metrics.reference_features((samples + 1) / 2, model=judge))
 
 
+def _judge_unconditional(gan, judge, samples, seed, real_features):
+    """Judges `samples` samples of an unconditional generator: confidence, class shares, FID, samples/s."""
+    speed = samples_per_second(gan.generate, samples)
+    generated = gan.generate(samples, seed=seed)
+    judged = metrics.class_confidence((generated + 1) / 2, model=judge)
+    shares = judged["class_fractions"]
+    low, high = CLASS_SHARE_RANGE
+    return {
+        "confident": judged["confident_fraction"],
+        "shares": shares,
+        "quality_passed": judged["confident_fraction"] >= CONFIDENT_TARGET
+        and shares.min() >= low
+        and shares.max() <= high,
+        "samples": samples,
+        "samples_per_second": speed,
+        "fid": None if real_features is None else _fid(generated, real_features, judge),
+    }
+
+
 def bench_dcgan(images, judge, epochs, budget, seed, samples=SAMPLES, real_features=None):
     """Trains the DCGAN recipe on MNIST and judges `samples` samples of its moving-average generator.
 
@@ -84,17 +103,8 @@ def bench_dcgan(images, judge, epochs, budget, seed, samples=SAMPLES, real_featu
     gan = dcgan.build_dcgan(seed=seed)
     history, wall, cpu = _train(gan, dataset, epochs or recipe["epochs"], budget)
     trained_epochs = len(history.history["d_loss"])
-    speed = samples_per_second(gan.generate, samples)
-    count, samples = samples, gan.generate(samples, seed=seed)
-    judged = metrics.class_confidence((samples + 1) / 2, model=judge)
-    shares = judged["class_fractions"]
-    low, high = CLASS_SHARE_RANGE
-    passed = (
-        wall <= TIME_LIMIT_SECONDS
-        and judged["confident_fraction"] >= CONFIDENT_TARGET
-        and shares.min() >= low
-        and shares.max() <= high
-    )
+    judged = _judge_unconditional(gan, judge, samples, seed, real_features)
+    passed = judged.pop("quality_passed") and wall <= TIME_LIMIT_SECONDS
     return {
         "model": "DCGAN",
         "epochs": trained_epochs,
@@ -103,13 +113,42 @@ def bench_dcgan(images, judge, epochs, budget, seed, samples=SAMPLES, real_featu
         "images_per_second": trained_epochs * len(images) / wall,
         "generator_parameters": gan.generator.count_params(),
         "discriminator_parameters": gan.discriminator.count_params(),
-        "confident": judged["confident_fraction"],
-        "shares": shares,
+        **judged,
         "passed": passed,
         "load": load_average(),
-        "samples": count,
-        "samples_per_second": speed,
-        "fid": None if real_features is None else _fid(samples, real_features, judge),
+    }
+
+
+def bench_cluster_gan(images, judge, epochs, budget, seed, samples=SAMPLES, real_features=None):
+    """Clusters MNIST with k-means and trains the cluster-conditioned DCGAN (lesson 08), judged like the DCGAN.
+
+    Its training time includes the k-means clustering. No labels are used: the clusters are its conditions.
+    """
+    callbacks = []
+    if budget[0]:
+        callbacks.append(_time_budget_callback(budget[0], time.perf_counter))
+    if budget[1]:
+        callbacks.append(_time_budget_callback(budget[1], time.process_time))
+    wall, cpu = time.perf_counter(), time.process_time()
+    gan, info = cluster_gan.train_cluster_gan(
+        images, seed=seed, epochs=epochs, callbacks=callbacks, verbose=2
+    )
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    judged = _judge_unconditional(gan, judge, samples, seed, real_features)
+    passed = judged.pop("quality_passed") and wall <= TIME_LIMIT_SECONDS
+    return {
+        "model": "cluster-conditioned DCGAN",
+        "epochs": info["epochs"],
+        "wall": wall,
+        "cpu": cpu,
+        "kmeans_seconds": info["kmeans_seconds"],
+        "clusters": info["clusters"],
+        "images_per_second": info["epochs"] * len(images) / info["fit_seconds"],
+        "generator_parameters": gan.generator.count_params(),
+        "discriminator_parameters": gan.discriminator.count_params(),
+        **judged,
+        "passed": passed,
+        "load": load_average(),
     }
 
 
@@ -204,7 +243,7 @@ def _quality(row):
     if "conditional_accuracy" in row:
         return f"conditional accuracy {row['conditional_accuracy']:.2%}"
     text = f"FID {row['fid']:.2f}"
-    if row["model"] == "DCGAN":
+    if "DCGAN" in row["model"]:
         text = f"confident ≥ 0.9: {row['confident']:.1%}, class shares {row['shares'].min():.1%}–" \
                f"{row['shares'].max():.1%}; {text}"
     return text
@@ -212,22 +251,24 @@ def _quality(row):
 
 TARGET_TEXT = {
     "dcgan": f"≤ {TIME_LIMIT_SECONDS} s, confident ≥ {CONFIDENT_TARGET:.0%}, shares 5–15 %",
+    "cluster": f"≤ {TIME_LIMIT_SECONDS} s, confident ≥ {CONFIDENT_TARGET:.0%}, shares 5–15 %",
     "conditional": f"conditional accuracy ≥ {CONDITIONAL_TARGET:.0%}",
     "wgan_gp": "— (FID for comparison)",
 }
 MODEL_NAMES = {
     "dcgan": "DCGAN (lesson 07)",
+    "cluster": "cluster-conditioned DCGAN (lesson 08)",
     "conditional": "conditional GAN (lesson 08)",
     "wgan_gp": "WGAN-GP (lesson 09), Fashion-MNIST",
 }
 
 
-def benchmark_rows(smoke=False, models=("dcgan", "conditional"), epochs=None, budget=(None, None), seed=0):
+def benchmark_rows(smoke=False, models=("dcgan", "cluster", "conditional"), epochs=None, budget=(None, None), seed=0):
     """Trains the GANs and returns run_all's rows, one per model.
 
     Args:
         smoke: smoke mode: 2,000 training images, one epoch, 500 samples against 1,000 test images.
-        models: any of `"dcgan"`, `"conditional"` and `"wgan_gp"`.
+        models: any of `"dcgan"`, `"cluster"` (the cluster-conditioned DCGAN), `"conditional"` and `"wgan_gp"`.
         epochs: epochs per model (default: each recipe's own; 1 in smoke mode).
         budget: `(seconds, cpu_seconds)`: stop after the epoch that passes either (`None`: no limit).
         seed: seed for initial weights, data order and noise.
@@ -252,7 +293,7 @@ def benchmark_rows(smoke=False, models=("dcgan", "conditional"), epochs=None, bu
             result = bench_conditional(images, y_train, judge, epochs, budget, seed, samples)
         else:
             real_features = metrics.reference_features(data.scale_images(x_test), model=judge)
-            bench = bench_dcgan if name == "dcgan" else bench_wgan_gp
+            bench = {"dcgan": bench_dcgan, "cluster": bench_cluster_gan, "wgan_gp": bench_wgan_gp}[name]
             result = bench(images, judge, epochs, budget, seed, samples, real_features)
         if smoke:
             result["passed"] = None  # smoke numbers are not judged
@@ -269,7 +310,7 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--models", nargs="+", default=["dcgan", "conditional"], choices=["dcgan", "conditional", "wgan_gp"]
+        "--models", nargs="+", default=["dcgan", "cluster", "conditional"], choices=["dcgan", "cluster", "conditional", "wgan_gp"]
     )
     parser.add_argument(
         "--epochs", type=int, default=None, help="epochs (default: each recipe's own)"

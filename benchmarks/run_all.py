@@ -43,7 +43,11 @@ END_MARKER = "<!-- run_all:end -->"
 BENCHMARKS = {
     "classifier": ("bench_classifier", {}, "reference CNN on MNIST and Fashion-MNIST (lesson 03)"),
     "vae": ("bench_vae", {}, "VAEs with latent 32 and 2 (lesson 05)"),
-    "gan": ("bench_gan", {"models": ("dcgan", "conditional")}, "DCGAN and conditional GAN (lessons 07-08)"),
+    "gan": (
+        "bench_gan",
+        {"models": ("dcgan", "cluster", "conditional")},
+        "DCGAN, cluster-conditioned DCGAN and conditional GAN (lessons 07-08)",
+    ),
     "wgan_gp": ("bench_gan", {"models": ("wgan_gp",)}, "WGAN-GP on Fashion-MNIST (lesson 09)"),
     "enhancement": ("bench_enhancement", {}, "lesson 12's notebook: denoising, super-resolution, inpainting"),
     "synthetic": ("bench_synthetic", {}, "lesson 13's notebook: classifiers on 100 labels + synthetic data"),

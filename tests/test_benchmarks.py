@@ -30,8 +30,8 @@ import run_all  # noqa: E402
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?"
 # Rows each benchmark must report at least (one per model it measures).
-MINIMUM_ROWS = {"classifier": 2, "vae": 2, "gan": 2, "wgan_gp": 1, "enhancement": 4, "synthetic": 2, "widgets": 3,
-                "vs_tutorial": 2}
+MINIMUM_ROWS = {"classifier": 2, "vae": 2, "gan": 3, "wgan_gp": 1, "enhancement": 4, "synthetic": 2, "widgets": 3,
+                "vs_tutorial": 3}
 # Benchmarks whose every row trains a model, so their training seconds must be a number.
 TRAINED = {"classifier", "vae", "gan", "wgan_gp", "enhancement", "vs_tutorial"}
 
@@ -106,11 +106,13 @@ def test_vs_tutorial_smoke_reports_two_fids_and_their_ratio(smoke_run):
     course, tutorial, ratio = map(float, match.groups())
     assert course > 0 and tutorial > 0 and math.isfinite(course) and math.isfinite(tutorial)
     assert ratio == pytest.approx(course / tutorial, rel=0.02, abs=2e-3)
-    for side in ("course", "tutorial"):
+    for side in ("course", "tutorial", "plain"):
         steps = re.search(rf"^{side}: (\d+) steps of (\d+) in ({NUMBER}) s", output, re.MULTILINE)
         assert steps and int(steps.group(1)) > 0, f"{side}: no training line"
     assert re.search(r"^course: \d+ steps of 64 ", output, re.MULTILINE)
     assert re.search(r"^tutorial: \d+ steps of 256 ", output, re.MULTILINE)
+    # The course's side is the cluster-conditioned DCGAN: its k-means seconds count against its budget.
+    assert re.search(rf"^course: .*\(k-means ({NUMBER}) s of them\)", output, re.MULTILINE)
 
 
 def test_write_results_replaces_only_its_own_section(tmp_path):

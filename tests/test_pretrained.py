@@ -3,18 +3,19 @@
 import numpy as np
 import pytest
 
-from course_lib.models import conditional, gan, pretrained, wgan
+from course_lib.models import cluster_gan, conditional, gan, pretrained, wgan
 from tests.conftest import requires_local_data
 
 CASES = [
     (pretrained.load_dcgan, "mnist", gan.GAN),
     (pretrained.load_conditional_gan, "mnist", conditional.ConditionalGAN),
+    (pretrained.load_cluster_gan, "mnist", cluster_gan.ClusterConditionedGAN),
     (pretrained.load_wgan_gp, "fashion_mnist", wgan.WGANGP),
 ]
 
 
 @requires_local_data
-@pytest.mark.parametrize(("load", "dataset_name", "model_class"), CASES, ids=["dcgan", "conditional", "wgan_gp"])
+@pytest.mark.parametrize(("load", "dataset_name", "model_class"), CASES, ids=["dcgan", "conditional", "cluster", "wgan_gp"])
 def test_trains_once_in_smoke_mode_then_loads_the_same_generator(load, dataset_name, model_class, course_cache, smoke_mode):
     model, info = load(dataset_name, return_info=True, verbose=False)
     again, info_again = load(dataset_name, return_info=True, verbose=False)
@@ -27,7 +28,8 @@ def test_trains_once_in_smoke_mode_then_loads_the_same_generator(load, dataset_n
         f"{load.__name__.removeprefix('load_')}_{dataset_name}-v1.keras"
     ]
     noise = np.random.default_rng(0).normal(size=(4, model.latent_dim)).astype("float32")
-    kwargs = {"labels": np.arange(4)} if model_class is conditional.ConditionalGAN else {}
+    # Conditional models get fixed labels (classes, or clusters for the cluster-conditioned GAN).
+    kwargs = {"labels": np.arange(4)} if issubclass(model_class, conditional.ConditionalGAN) else {}
     images = model.generate(noise=noise, **kwargs)
     assert images.shape == (4, 28, 28, 1) and images.min() >= -1.0 and images.max() <= 1.0
     np.testing.assert_allclose(images, again.generate(noise=noise, **kwargs), atol=1e-5)

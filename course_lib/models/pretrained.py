@@ -7,6 +7,7 @@ in a second. Set `COURSE_RETRAIN=1` to train again.
 
     gan = pretrained.load_dcgan()                      # lesson 07's DCGAN on MNIST
     cgan = pretrained.load_conditional_gan()           # lesson 08's conditional GAN on MNIST
+    cluster = pretrained.load_cluster_gan()            # lesson 08's cluster-conditioned DCGAN (no labels)
     wgan = pretrained.load_wgan_gp()                   # lesson 09's WGAN-GP on Fashion-MNIST
     vae = pretrained.load_vae(latent_dim=32)           # lesson 05's VAE on MNIST
 """
@@ -17,7 +18,7 @@ from course_lib import config, data, training
 SMOKE_TRAIN_SIZE = 2_000
 
 # Bump one of these when its recipe changes, so stale cached models are trained again.
-CACHE_VERSIONS = {"dcgan": 1, "conditional_gan": 1, "wgan_gp": 1}
+CACHE_VERSIONS = {"dcgan": 1, "conditional_gan": 1, "cluster_gan": 1, "wgan_gp": 1}
 
 
 def _training_images(dataset_name, with_labels=False):
@@ -99,6 +100,38 @@ def load_conditional_gan(dataset_name="mnist", return_info=False, verbose=True):
         return gan, {"train_size": len(images), "epochs": epochs, **_last_losses(history)}
 
     return _load("conditional_gan", dataset_name, build_and_train, return_info, verbose)
+
+
+def load_cluster_gan(dataset_name="mnist", return_info=False, verbose=True):
+    """Returns lesson 08's cluster-conditioned DCGAN trained on a data set, training and caching it on first use.
+
+    It clusters the training images with k-means and uses the clusters, not the labels, as its conditions
+    (see `course_lib.models.cluster_gan`).
+
+    Args:
+        dataset_name: `"mnist"` or `"fashion_mnist"`.
+        return_info: also return the info dict (training size, clusters, epochs, seconds, last losses, whether
+            loaded).
+        verbose: print whether the model was trained or loaded, and the training progress.
+
+    Returns:
+        The trained `course_lib.models.cluster_gan.ClusterConditionedGAN`; `(gan, info)` when
+        `return_info=True`. `gan.generate(count)` returns `(count, 28, 28, 1)` images in [-1, 1].
+    """
+    from course_lib.models import cluster_gan
+
+    def build_and_train():
+        images = _training_images(dataset_name)
+        recipe = cluster_gan.MNIST_CLUSTER_RECIPE
+        gan, info = cluster_gan.train_cluster_gan(
+            images, seed=config.seed(), epochs=_epochs(recipe), verbose=2 if verbose else 0
+        )
+        history = info.pop("history")
+        info.pop("assignments")
+        losses = {name: values[-1] for name, values in history.items()}
+        return gan, {"train_size": len(images), **info, **losses}
+
+    return _load("cluster_gan", dataset_name, build_and_train, return_info, verbose)
 
 
 def load_wgan_gp(dataset_name="fashion_mnist", return_info=False, verbose=True):
