@@ -57,13 +57,19 @@ def _time_budget_callback(seconds, clock):
     return StopAfter()
 
 
-def _train(gan, dataset, epochs, budget):
+def _budget_callbacks(budget):
+    """Callbacks that stop training after the epoch passing `budget = (seconds, cpu_seconds)` (`None`: no limit)."""
     seconds, cpu_seconds = budget
     callbacks = []
     if seconds:
         callbacks.append(_time_budget_callback(seconds, time.perf_counter))
     if cpu_seconds:
         callbacks.append(_time_budget_callback(cpu_seconds, time.process_time))
+    return callbacks
+
+
+def _train(gan, dataset, epochs, budget):
+    callbacks = _budget_callbacks(budget)
     wall, cpu = time.perf_counter(), time.process_time()
     history = gan.fit(dataset, epochs=epochs, shuffle=False, verbose=2, callbacks=callbacks)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -124,14 +130,9 @@ def bench_cluster_gan(images, judge, epochs, budget, seed, samples=SAMPLES, real
 
     Its training time includes the k-means clustering. No labels are used: the clusters are its conditions.
     """
-    callbacks = []
-    if budget[0]:
-        callbacks.append(_time_budget_callback(budget[0], time.perf_counter))
-    if budget[1]:
-        callbacks.append(_time_budget_callback(budget[1], time.process_time))
     wall, cpu = time.perf_counter(), time.process_time()
     gan, info = cluster_gan.train_cluster_gan(
-        images, seed=seed, epochs=epochs, callbacks=callbacks, verbose=2
+        images, seed=seed, epochs=epochs, callbacks=_budget_callbacks(budget), verbose=2
     )
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     judged = _judge_unconditional(gan, judge, samples, seed, real_features)

@@ -25,6 +25,7 @@ from keras import ops
 
 from course_lib import clustering
 from course_lib.models import conditional
+from course_lib.models.gan import compile_from_recipe
 
 # Lesson 08's conditional GAN recipe with 60 k-means clusters as its labels (see benchmarks/bench_gan.py).
 MNIST_CLUSTER_RECIPE = {**conditional.MNIST_CONDITIONAL_RECIPE, "clusters": 60, "epochs": 8}
@@ -114,20 +115,8 @@ def build_cluster_gan(cluster_frequencies, recipe=None, seed=None, **changes):
         raise ValueError(
             f"unknown recipe entries {unknown}; a recipe has {sorted(MNIST_CLUSTER_RECIPE)}."
         )
-    clusters = len(cluster_frequencies)
-    generator = conditional.build_conditional_generator(
-        recipe["latent_dim"],
-        num_classes=clusters,
-        embedding_dim=recipe["embedding_dim"],
-        filters=recipe["generator_filters"],
-        kernel_size=recipe["kernel_size"],
-    )
-    discriminator = conditional.build_conditional_discriminator(
-        num_classes=clusters,
-        embedding_dim=recipe["embedding_dim"],
-        filters=recipe["discriminator_filters"],
-        kernel_size=recipe["kernel_size"],
-        dropout=recipe["dropout"],
+    generator, discriminator = conditional.build_conditional_networks(
+        recipe, num_classes=len(cluster_frequencies)
     )
     gan = ClusterConditionedGAN(
         generator,
@@ -137,16 +126,7 @@ def build_cluster_gan(cluster_frequencies, recipe=None, seed=None, **changes):
         ema_decay=recipe["ema_decay"],
         seed=seed,
     )
-    gan.compile(
-        discriminator_optimizer=keras.optimizers.Adam(
-            recipe["discriminator_learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        generator_optimizer=keras.optimizers.Adam(
-            recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        steps_per_execution=recipe["steps_per_execution"],
-    )
-    return gan
+    return compile_from_recipe(gan, recipe)
 
 
 def train_cluster_gan(

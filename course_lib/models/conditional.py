@@ -12,7 +12,13 @@ import numpy as np
 from keras import layers, ops
 
 from course_lib.models.dcgan import IMAGE_SHAPE, discriminator_body, generator_body
-from course_lib.models.gan import GAN, _in_batches, discriminator_loss, generator_loss
+from course_lib.models.gan import (
+    GAN,
+    _in_batches,
+    compile_from_recipe,
+    discriminator_loss,
+    generator_loss,
+)
 from course_lib.models.vae import (
     VAE,
     bernoulli_reconstruction_loss,
@@ -407,6 +413,34 @@ MNIST_CONDITIONAL_RECIPE = {
 }
 
 
+def build_conditional_networks(recipe, num_classes=NUM_CLASSES):
+    """Builds the conditional generator and discriminator of a recipe like `MNIST_CONDITIONAL_RECIPE`.
+
+    Args:
+        recipe: a dict with `latent_dim`, `embedding_dim`, `generator_filters`, `discriminator_filters`,
+            `kernel_size` and `dropout`.
+        num_classes: number of classes (rows of both label embeddings).
+
+    Returns:
+        `(generator, discriminator)`, two functional `keras.Model`s.
+    """
+    generator = build_conditional_generator(
+        recipe["latent_dim"],
+        num_classes=num_classes,
+        embedding_dim=recipe["embedding_dim"],
+        filters=recipe["generator_filters"],
+        kernel_size=recipe["kernel_size"],
+    )
+    discriminator = build_conditional_discriminator(
+        num_classes=num_classes,
+        embedding_dim=recipe["embedding_dim"],
+        filters=recipe["discriminator_filters"],
+        kernel_size=recipe["kernel_size"],
+        dropout=recipe["dropout"],
+    )
+    return generator, discriminator
+
+
 def build_mnist_conditional_gan(recipe=None, seed=None, **changes):
     """Builds and compiles the conditional GAN of a recipe (default `MNIST_CONDITIONAL_RECIPE`).
 
@@ -424,18 +458,7 @@ def build_mnist_conditional_gan(recipe=None, seed=None, **changes):
         raise ValueError(
             f"unknown recipe entries {unknown}; a recipe has {sorted(MNIST_CONDITIONAL_RECIPE)}."
         )
-    generator = build_conditional_generator(
-        recipe["latent_dim"],
-        embedding_dim=recipe["embedding_dim"],
-        filters=recipe["generator_filters"],
-        kernel_size=recipe["kernel_size"],
-    )
-    discriminator = build_conditional_discriminator(
-        embedding_dim=recipe["embedding_dim"],
-        filters=recipe["discriminator_filters"],
-        kernel_size=recipe["kernel_size"],
-        dropout=recipe["dropout"],
-    )
+    generator, discriminator = build_conditional_networks(recipe)
     gan = ConditionalGAN(
         generator,
         discriminator,
@@ -443,13 +466,4 @@ def build_mnist_conditional_gan(recipe=None, seed=None, **changes):
         ema_decay=recipe["ema_decay"],
         seed=seed,
     )
-    gan.compile(
-        discriminator_optimizer=keras.optimizers.Adam(
-            recipe["discriminator_learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        generator_optimizer=keras.optimizers.Adam(
-            recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        steps_per_execution=recipe["steps_per_execution"],
-    )
-    return gan
+    return compile_from_recipe(gan, recipe)

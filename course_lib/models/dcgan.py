@@ -170,7 +170,7 @@ def build_dcgan(recipe=None, seed=None, **changes):
     Returns:
         A compiled `course_lib.models.gan.GAN`, ready for `fit` on batches of `recipe["batch_size"]` images.
     """
-    from course_lib.models.gan import GAN
+    from course_lib.models.gan import GAN, compile_from_recipe
 
     recipe = {**(MNIST_RECIPE if recipe is None else recipe), **changes}
     unknown = sorted(set(recipe) - set(MNIST_RECIPE))
@@ -189,13 +189,4 @@ def build_dcgan(recipe=None, seed=None, **changes):
         ema_decay=recipe["ema_decay"],
         seed=seed,
     )
-    gan.compile(
-        discriminator_optimizer=keras.optimizers.Adam(
-            recipe["discriminator_learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        generator_optimizer=keras.optimizers.Adam(
-            recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        steps_per_execution=recipe["steps_per_execution"],
-    )
-    return gan
+    return compile_from_recipe(gan, recipe)

@@ -265,6 +265,29 @@ class GAN(keras.Model):
         return cls(**config)
 
 
+def compile_from_recipe(gan, recipe):
+    """Compiles a GAN with a course recipe's two Adam optimisers and its steps per execution.
+
+    Args:
+        gan: a `GAN` (or subclass) to compile.
+        recipe: a dict with `discriminator_learning_rate`, `generator_learning_rate`, `beta_1` and
+            `steps_per_execution`, like `course_lib.models.dcgan.MNIST_RECIPE`.
+
+    Returns:
+        The same `gan`, compiled.
+    """
+    gan.compile(
+        discriminator_optimizer=keras.optimizers.Adam(
+            recipe["discriminator_learning_rate"], beta_1=recipe["beta_1"]
+        ),
+        generator_optimizer=keras.optimizers.Adam(
+            recipe["generator_learning_rate"], beta_1=recipe["beta_1"]
+        ),
+        steps_per_execution=recipe["steps_per_execution"],
+    )
+    return gan
+
+
 def _latent_dim(generator):
     shapes = generator.input_shape
     noise_shape = shapes[0] if isinstance(shapes, list) else shapes
