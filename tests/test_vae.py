@@ -43,6 +43,30 @@ def test_encoder_decoder_and_vae_have_the_promised_shapes(latent_dim, hidden_uni
     assert vae.latent_dim == latent_dim
 
 
+def test_dense_activation_changes_only_the_dense_layers_and_survives_saving(tmp_path):
+    vae = build_vae(latent_dim=3, hidden_units=16, seed=0, dense_activation="swish")
+    layers = [layer for network in (vae.encoder, vae.decoder) for layer in network.layers]
+    heads = ("z_mean", "z_log_var", "logits")  # linear outputs, whatever the activation
+    dense = [layer for layer in layers if isinstance(layer, keras.layers.Dense) and layer.name not in heads]
+    convolutions = [
+        layer
+        for layer in layers
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))
+        and layer.name not in heads
+    ]
+    assert len(dense) == 3 and len(convolutions) == 4
+    swish = keras.activations.get("swish")
+    assert all(layer.activation is swish for layer in dense), [layer.activation for layer in dense]
+    assert all(layer.activation is keras.activations.relu for layer in convolutions)
+    path = tmp_path / "swish_vae.keras"
+    vae.save(path)
+    restored = keras.saving.load_model(path)
+    images = _images(4)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(restored(images)), ops.convert_to_numpy(vae(images)), atol=1e-6
+    )
+
+
 def test_sampling_layer_draws_from_the_requested_gaussian_and_its_seed_repeats_it():
     count = 20_000
     z_mean = np.tile(np.array([[1.5, -2.0]], np.float32), (count, 1))
