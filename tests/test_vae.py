@@ -43,7 +43,7 @@ def test_encoder_decoder_and_vae_have_the_promised_shapes(latent_dim, hidden_uni
     assert vae.latent_dim == latent_dim
 
 
-def test_dense_activation_changes_only_the_dense_layers_and_survives_saving(tmp_path):
+def test_dense_activation_changes_only_the_dense_layers():
     vae = build_vae(latent_dim=3, hidden_units=16, seed=0, dense_activation="swish")
     layers = [layer for network in (vae.encoder, vae.decoder) for layer in network.layers]
     heads = ("z_mean", "z_log_var", "logits")  # linear outputs, whatever the activation
@@ -58,13 +58,6 @@ def test_dense_activation_changes_only_the_dense_layers_and_survives_saving(tmp_
     swish = keras.activations.get("swish")
     assert all(layer.activation is swish for layer in dense), [layer.activation for layer in dense]
     assert all(layer.activation is keras.activations.relu for layer in convolutions)
-    path = tmp_path / "swish_vae.keras"
-    vae.save(path)
-    restored = keras.saving.load_model(path)
-    images = _images(4)
-    np.testing.assert_allclose(
-        ops.convert_to_numpy(restored(images)), ops.convert_to_numpy(vae(images)), atol=1e-6
-    )
 
 
 def test_sampling_layer_draws_from_the_requested_gaussian_and_its_seed_repeats_it():
@@ -149,8 +142,9 @@ def test_negative_elbo_ignores_beta_but_the_training_loss_weighs_the_kl_term_by_
     assert total == pytest.approx(reconstruction + 4.0 * kl, rel=1e-5)
 
 
-def test_saved_vae_loads_back_as_a_vae_with_the_same_outputs(tmp_path):
-    vae = build_vae(latent_dim=2, beta=2.0, seed=3)
+@pytest.mark.parametrize("dense_activation", ["relu", "swish"])
+def test_saved_vae_loads_back_as_a_vae_with_the_same_outputs(tmp_path, dense_activation):
+    vae = build_vae(latent_dim=2, hidden_units=16, beta=2.0, seed=3, dense_activation=dense_activation)
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
     images = _images(8)
     vae.train_on_batch(images)
