@@ -39,5 +39,15 @@ def widgets(session):
     session.install("-e", ".[test]", *COLAB_PINS)
     for version in ("7.7.1", "8.*"):
         session.install(f"ipywidgets=={version}")
-        session.run("python", "-c", "import ipywidgets; print('ipywidgets', ipywidgets.__version__)")
-        session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/test_widgets.py", *session.posargs)
+        session.run(
+            "python", "-c", "import ipywidgets; print('ipywidgets', ipywidgets.__version__)"
+        )
+        session.run(
+            "python",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_widgets.py",
+            *session.posargs,
+        )

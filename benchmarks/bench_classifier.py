@@ -46,30 +46,51 @@ def benchmark_rows(smoke=False, datasets=tuple(TARGETS)):
         model, info = classifier.train_reference_classifier(name, verbose=0 if smoke else 2)
         _, (x_test, _) = data.load_dataset(name)
         x_test = data.scale_images(x_test[: info["test_size"]])
-        speed = samples_per_second(lambda n, x=x_test, m=model: m.predict(x[:n], batch_size=500, verbose=0),
-                                   len(x_test))
+        speed = samples_per_second(
+            lambda n, x=x_test, m=model: m.predict(x[:n], batch_size=500, verbose=0), len(x_test)
+        )
         passed = info["test_accuracy"] >= TARGETS[name] and info["fit_seconds"] < TIME_LIMIT_SECONDS
-        print(f"{name}: {info['epochs']} epoch(s) on {info['train_size']:,} images, fit {info['fit_seconds']:.1f} s, "
-              f"test accuracy {info['test_accuracy']:.2%}", flush=True)
-        rows.append(Row("classifier", f"reference CNN (lesson 03), {name}", info["fit_seconds"], speed,
-                        "classified", f"test accuracy {info['test_accuracy']:.2%}",
-                        f"≥ {TARGETS[name]:.1%}, < {TIME_LIMIT_SECONDS} s", None if smoke else passed,
-                        details=info))
+        print(
+            f"{name}: {info['epochs']} epoch(s) on {info['train_size']:,} images, fit {info['fit_seconds']:.1f} s, "
+            f"test accuracy {info['test_accuracy']:.2%}",
+            flush=True,
+        )
+        rows.append(
+            Row(
+                "classifier",
+                f"reference CNN (lesson 03), {name}",
+                info["fit_seconds"],
+                speed,
+                "classified",
+                f"test accuracy {info['test_accuracy']:.2%}",
+                f"≥ {TARGETS[name]:.1%}, < {TIME_LIMIT_SECONDS} s",
+                None if smoke else passed,
+                details=info,
+            )
+        )
     return rows
 
 
 def main(argv=None):
-    os.environ["COURSE_SMOKE"] = "0"  # full mode, whatever the shell says: this measures what learners get
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", nargs="+", default=list(TARGETS), help="data sets to train on")
+    os.environ["COURSE_SMOKE"] = (
+        "0"  # full mode, whatever the shell says: this measures what learners get
+    )
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--datasets", nargs="+", default=list(TARGETS), help="data sets to train on"
+    )
     args = parser.parse_args(argv)
 
     import keras
     import tensorflow as tf
 
     course_lib.setup(verbose=False)
-    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
-          f"TensorFlow {tf.__version__}, Keras {keras.__version__}; {datetime.date.today()}")
+    print(
+        f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}, "
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}; {datetime.date.today()}"
+    )
     print(f"load average (1, 5, 15 min) before: {load_average()}")
     rows = []
     for name in args.datasets:
@@ -79,17 +100,24 @@ def main(argv=None):
         total, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         passed = info["test_accuracy"] >= TARGETS[name] and info["fit_seconds"] < TIME_LIMIT_SECONDS
         rows.append((name, info, total, cpu, passed, load_average()))
-        print(f"{name}: {info['epochs']} epochs, fit {info['fit_seconds']:.1f} s (with data loading and test "
-              f"{total:.1f} s, {cpu:.0f} s of CPU time), test accuracy {info['test_accuracy']:.2%} -> "
-              f"{'PASS' if passed else 'FAIL'}; load average after: {rows[-1][-1]}", flush=True)
+        print(
+            f"{name}: {info['epochs']} epochs, fit {info['fit_seconds']:.1f} s (with data loading and test "
+            f"{total:.1f} s, {cpu:.0f} s of CPU time), test accuracy {info['test_accuracy']:.2%} -> "
+            f"{'PASS' if passed else 'FAIL'}; load average after: {rows[-1][-1]}",
+            flush=True,
+        )
     print()
-    print("| data set | epochs | training (fit), wall clock | total with loading + test | CPU time (all threads) "
-          "| test accuracy | target | load average after |")
+    print(
+        "| data set | epochs | training (fit), wall clock | total with loading + test | CPU time (all threads) "
+        "| test accuracy | target | load average after |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, info, total, cpu, passed, load in rows:
-        print(f"| {name} | {info['epochs']} | {info['fit_seconds']:.1f} s | {total:.1f} s | {cpu:.0f} s | "
-              f"{info['test_accuracy']:.2%} | ≥ {TARGETS[name]:.1%}, < {TIME_LIMIT_SECONDS} s: "
-              f"{'pass' if passed else 'FAIL'} | {load} |")
+        print(
+            f"| {name} | {info['epochs']} | {info['fit_seconds']:.1f} s | {total:.1f} s | {cpu:.0f} s | "
+            f"{info['test_accuracy']:.2%} | ≥ {TARGETS[name]:.1%}, < {TIME_LIMIT_SECONDS} s: "
+            f"{'pass' if passed else 'FAIL'} | {load} |"
+        )
     return 0 if all(row[4] for row in rows) else 1
 
 

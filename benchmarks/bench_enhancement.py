@@ -48,14 +48,18 @@ def run_notebook(path, executed_path, timeout, dump_expression, smoke=False, pre
     dump = f"{prelude}\nimport json as _json\nprint({RESULTS_MARKER!r} + _json.dumps({dump_expression}))"
     notebook.cells.append(nbformat.v4.new_code_cell(dump))
     os.environ["COURSE_SMOKE"] = "1" if smoke else "0"
-    client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                     resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    )
     client.execute()
     nbformat.write(notebook, executed_path)
     for output in notebook.cells[-1].outputs:
         for line in output.get("text", "").splitlines():
             if line.startswith(RESULTS_MARKER):
-                return json.loads(line[len(RESULTS_MARKER):])
+                return json.loads(line[len(RESULTS_MARKER) :])
     raise RuntimeError("the notebook ran but printed no results")
 
 
@@ -118,38 +122,64 @@ def benchmark_rows(smoke=False, executed=None, timeout=3600):
     rows = []
     for task, r in report["results"].items():
         passed = r["margin_db"] >= MARGIN_TARGET_DB and r["train_seconds"] <= TIME_LIMIT_SECONDS
-        rows.append(Row(
-            "enhancement", f"{task} (lesson 12)", r["train_seconds"], report["enhanced_per_second"][task],
-            "enhanced", f"PSNR {r['learned']['psnr']:.2f} dB, {r['margin_db']:+.2f} dB over "
-            f"{report['baselines'][task]}", f"margin ≥ {MARGIN_TARGET_DB:.0f} dB, ≤ {TIME_LIMIT_SECONDS} s",
-            None if smoke else passed, details=r))
-    print(f"lesson 12 ({'smoke' if smoke else 'full'} mode): {report['sizes']['train']} training images, "
-          f"{report['sizes']['epochs']} epoch(s) per model, {report['sizes']['test']} test images", flush=True)
+        rows.append(
+            Row(
+                "enhancement",
+                f"{task} (lesson 12)",
+                r["train_seconds"],
+                report["enhanced_per_second"][task],
+                "enhanced",
+                f"PSNR {r['learned']['psnr']:.2f} dB, {r['margin_db']:+.2f} dB over "
+                f"{report['baselines'][task]}",
+                f"margin ≥ {MARGIN_TARGET_DB:.0f} dB, ≤ {TIME_LIMIT_SECONDS} s",
+                None if smoke else passed,
+                details=r,
+            )
+        )
+    print(
+        f"lesson 12 ({'smoke' if smoke else 'full'} mode): {report['sizes']['train']} training images, "
+        f"{report['sizes']['epochs']} epoch(s) per model, {report['sizes']['test']} test images",
+        flush=True,
+    )
     return rows
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--executed", type=Path, default=None,
-                        help="where to write the executed notebook (default: a temporary folder)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--executed",
+        type=Path,
+        default=None,
+        help="where to write the executed notebook (default: a temporary folder)",
+    )
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
     executed = args.executed or Path(tempfile.mkdtemp()) / NOTEBOOK.name
 
-    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}; "
-          f"{datetime.datetime.now():%Y-%m-%d %H:%M}")
+    print(
+        f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}; "
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
+    )
     print(f"load average (1, 5, 15 min) before: {load_average()}", flush=True)
     start = time.perf_counter()
     report = run_notebook(NOTEBOOK, executed, args.timeout, DUMP, prelude=PRELUDE)
     total = time.perf_counter() - start
     sizes = report["sizes"]
-    print(f"TensorFlow {report['versions']['tensorflow']}, Keras {report['versions']['keras']}; "
-          f"{sizes['train']} training images, {sizes['epochs']} epochs per model, {sizes['test']} test images")
-    print(f"whole notebook: {total:.0f} s; load average after: {load_average()}; executed copy: {executed}")
+    print(
+        f"TensorFlow {report['versions']['tensorflow']}, Keras {report['versions']['keras']}; "
+        f"{sizes['train']} training images, {sizes['epochs']} epochs per model, {sizes['test']} test images"
+    )
+    print(
+        f"whole notebook: {total:.0f} s; load average after: {load_average()}; executed copy: {executed}"
+    )
     print()
     print(markdown_table(report))
-    ok = all(r["margin_db"] >= MARGIN_TARGET_DB and r["train_seconds"] <= TIME_LIMIT_SECONDS
-             for r in report["results"].values())
+    ok = all(
+        r["margin_db"] >= MARGIN_TARGET_DB and r["train_seconds"] <= TIME_LIMIT_SECONDS
+        for r in report["results"].values()
+    )
     return 0 if ok else 1
 
 

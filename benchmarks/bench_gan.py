@@ -236,7 +236,9 @@ def _describe(row):
         text += f"; conditional accuracy {row['conditional_accuracy']:.2%}"
     if row.get("fid") is not None:
         text += f"; FID {row['fid']:.2f} ({row['samples']:,} samples)"
-    verdict = {True: "PASS", False: "FAIL", None: "not judged (no target, or a smoke run)"}[row["passed"]]
+    verdict = {True: "PASS", False: "FAIL", None: "not judged (no target, or a smoke run)"}[
+        row["passed"]
+    ]
     return f"{text}\n  class shares {shares}\n  -> {verdict}; load after: {row['load']}"
 
 
@@ -245,8 +247,10 @@ def _quality(row):
         return f"conditional accuracy {row['conditional_accuracy']:.2%}"
     text = f"FID {row['fid']:.2f}"
     if "DCGAN" in row["model"]:
-        text = f"confident ≥ 0.9: {row['confident']:.1%}, class shares {row['shares'].min():.1%}–" \
-               f"{row['shares'].max():.1%}; {text}"
+        text = (
+            f"confident ≥ 0.9: {row['confident']:.1%}, class shares {row['shares'].min():.1%}–"
+            f"{row['shares'].max():.1%}; {text}"
+        )
     return text
 
 
@@ -264,7 +268,13 @@ MODEL_NAMES = {
 }
 
 
-def benchmark_rows(smoke=False, models=("dcgan", "cluster", "conditional"), epochs=None, budget=(None, None), seed=0):
+def benchmark_rows(
+    smoke=False,
+    models=("dcgan", "cluster", "conditional"),
+    epochs=None,
+    budget=(None, None),
+    seed=0,
+):
     """Trains the GANs and returns run_all's rows, one per model.
 
     Args:
@@ -294,24 +304,41 @@ def benchmark_rows(smoke=False, models=("dcgan", "cluster", "conditional"), epoc
             result = bench_conditional(images, y_train, judge, epochs, budget, seed, samples)
         else:
             real_features = metrics.reference_features(data.scale_images(x_test), model=judge)
-            bench = {"dcgan": bench_dcgan, "cluster": bench_cluster_gan, "wgan_gp": bench_wgan_gp}[name]
+            bench = {"dcgan": bench_dcgan, "cluster": bench_cluster_gan, "wgan_gp": bench_wgan_gp}[
+                name
+            ]
             result = bench(images, judge, epochs, budget, seed, samples, real_features)
         if smoke:
             result["passed"] = None  # smoke numbers are not judged
         print(_describe(result), flush=True)
-        rows.append(Row(name, MODEL_NAMES[name], result["wall"], result["samples_per_second"], "generated",
-                        _quality(result), TARGET_TEXT[name], None if smoke else result["passed"],
-                        details=result))
+        rows.append(
+            Row(
+                name,
+                MODEL_NAMES[name],
+                result["wall"],
+                result["samples_per_second"],
+                "generated",
+                _quality(result),
+                TARGET_TEXT[name],
+                None if smoke else result["passed"],
+                details=result,
+            )
+        )
     return rows
 
 
 def main(argv=None):
-    os.environ["COURSE_SMOKE"] = "0"  # full mode, whatever the shell says: this measures what learners get
+    os.environ["COURSE_SMOKE"] = (
+        "0"  # full mode, whatever the shell says: this measures what learners get
+    )
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--models", nargs="+", default=["dcgan", "cluster", "conditional"], choices=["dcgan", "cluster", "conditional", "wgan_gp"]
+        "--models",
+        nargs="+",
+        default=["dcgan", "cluster", "conditional"],
+        choices=["dcgan", "cluster", "conditional", "wgan_gp"],
     )
     parser.add_argument(
         "--epochs", type=int, default=None, help="epochs (default: each recipe's own)"
@@ -340,7 +367,10 @@ def main(argv=None):
     results = [
         row.details
         for row in benchmark_rows(
-            models=args.models, epochs=args.epochs, budget=(args.seconds, args.cpu_seconds), seed=args.seed
+            models=args.models,
+            epochs=args.epochs,
+            budget=(args.seconds, args.cpu_seconds),
+            seed=args.seed,
         )
     ]
     print()

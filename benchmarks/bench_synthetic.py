@@ -33,10 +33,15 @@ DUMP = (
 
 def markdown_table(report):
     """The accuracies as a Markdown table."""
-    lines = ["| condition | labels used | test accuracy (mean ± std) | per seed |", "|---|---|---:|---|"]
+    lines = [
+        "| condition | labels used | test accuracy (mean ± std) | per seed |",
+        "|---|---|---:|---|",
+    ]
     for name, row in report["summary"].items():
         seeds = ", ".join(f"{value:.2%}" for value in row["per_seed"])
-        lines.append(f"| {name} | {report['labels_used'][name]} | {row['mean']:.2%} ± {row['std']:.2%} | {seeds} |")
+        lines.append(
+            f"| {name} | {report['labels_used'][name]} | {row['mean']:.2%} ± {row['std']:.2%} | {seeds} |"
+        )
     return "\n".join(lines)
 
 
@@ -56,38 +61,68 @@ def benchmark_rows(smoke=False, executed=None, timeout=7200):
     executed = executed or Path(tempfile.mkdtemp()) / NOTEBOOK.name
     report = run_notebook(NOTEBOOK, executed, timeout, DUMP, smoke=smoke)
     gan = report["gan"]
-    rows = [Row("synthetic", f"conditional GAN for lesson 13 ({'cached' if gan.get('loaded') else 'trained'})",
-                gan["train_seconds"], None, "", f"conditional accuracy {report['judged']:.1%}")]
+    rows = [
+        Row(
+            "synthetic",
+            f"conditional GAN for lesson 13 ({'cached' if gan.get('loaded') else 'trained'})",
+            gan["train_seconds"],
+            None,
+            "",
+            f"conditional accuracy {report['judged']:.1%}",
+        )
+    ]
     seeds = len(report["seeds"])
     for name, row in report["summary"].items():
         spread = f" ± {row['std']:.2%}" if seeds > 1 else ""
-        rows.append(Row("synthetic", f"lesson 13 classifier {name}; labels: {report['labels_used'][name]}", None, None, "",
-                        f"test accuracy {row['mean']:.2%}{spread} ({seeds} seed{'s' if seeds > 1 else ''})",
-                        details=row))
+        rows.append(
+            Row(
+                "synthetic",
+                f"lesson 13 classifier {name}; labels: {report['labels_used'][name]}",
+                None,
+                None,
+                "",
+                f"test accuracy {row['mean']:.2%}{spread} ({seeds} seed{'s' if seeds > 1 else ''})",
+                details=row,
+            )
+        )
     return rows
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--executed", type=Path, default=None,
-                        help="where to write the executed notebook (default: a temporary folder)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--executed",
+        type=Path,
+        default=None,
+        help="where to write the executed notebook (default: a temporary folder)",
+    )
     parser.add_argument("--timeout", type=int, default=7200, help="seconds allowed per cell")
     args = parser.parse_args(argv)
     executed = args.executed or Path(tempfile.mkdtemp()) / NOTEBOOK.name
 
-    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}; "
-          f"{datetime.datetime.now():%Y-%m-%d %H:%M}")
+    print(
+        f"CPU: {cpu_model()} ({os.cpu_count()} cores); Python {platform.python_version()}; "
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
+    )
     print(f"load average (1, 5, 15 min) before: {load_average()}", flush=True)
     start = time.perf_counter()
     report = run_notebook(NOTEBOOK, executed, args.timeout, DUMP)
     total = time.perf_counter() - start
     gan = report["gan"]
-    print(f"TensorFlow {report['versions']['tensorflow']}, Keras {report['versions']['keras']}; "
-          f"seeds {report['seeds']}, {report['steps']} steps per classifier, {report['test_size']} test images")
-    print(f"conditional GAN: {gan['train_size']} images, {gan.get('epochs')} epochs, {gan['train_seconds']:.0f} s "
-          f"({'loaded from the cache' if gan.get('loaded') else 'trained in this run'}); conditional accuracy "
-          f"{report['judged']:.1%}; the GAN trained on 100 images: {report['small_judged']:.1%}")
-    print(f"whole notebook: {total:.0f} s; load average after: {load_average()}; executed copy: {executed}")
+    print(
+        f"TensorFlow {report['versions']['tensorflow']}, Keras {report['versions']['keras']}; "
+        f"seeds {report['seeds']}, {report['steps']} steps per classifier, {report['test_size']} test images"
+    )
+    print(
+        f"conditional GAN: {gan['train_size']} images, {gan.get('epochs')} epochs, {gan['train_seconds']:.0f} s "
+        f"({'loaded from the cache' if gan.get('loaded') else 'trained in this run'}); conditional accuracy "
+        f"{report['judged']:.1%}; the GAN trained on 100 images: {report['small_judged']:.1%}"
+    )
+    print(
+        f"whole notebook: {total:.0f} s; load average after: {load_average()}; executed copy: {executed}"
+    )
     print()
     print(markdown_table(report))
     return 0

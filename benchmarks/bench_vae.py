@@ -113,7 +113,9 @@ def run(latent_dim, x_test, y_test):
         "test_reconstruction_loss": round(ten_samples["reconstruction_loss"], 2),
         "test_kl_loss": round(ten_samples["kl_loss"], 2),
         "per_epoch": timer.rows,
-        "decoded_per_second": round(samples_per_second(vae.sample, config.pick(full=10_000, smoke=500)), 1),
+        "decoded_per_second": round(
+            samples_per_second(vae.sample, config.pick(full=10_000, smoke=500)), 1
+        ),
     }
     if latent_dim == 2:
         (x_train, y_train), _ = data.load_dataset("mnist")
@@ -162,8 +164,19 @@ def benchmark_rows(smoke=False, only=None):
             best = result["best_within_5_minutes"]
             target = f"≤ {TARGET_NATS:.0f} nats within {TARGET_SECONDS:.0f} s"
             passed = None if smoke else best is not None and best <= TARGET_NATS
-        rows.append(Row("vae", f"VAE (lesson 05), latent {latent_dim}", result["train_seconds"],
-                        result["decoded_per_second"], "decoded", quality, target, passed, details=result))
+        rows.append(
+            Row(
+                "vae",
+                f"VAE (lesson 05), latent {latent_dim}",
+                result["train_seconds"],
+                result["decoded_per_second"],
+                "decoded",
+                quality,
+                target,
+                passed,
+                details=result,
+            )
+        )
     return rows
 
 

@@ -88,7 +88,10 @@ def wall_clock_budget(seconds, label="", report_every=None):
             if report_every and now - self.last_report >= report_every:
                 self.last_report = now
                 steps = int(self.model.generator_optimizer.iterations)
-                print(f"  {label}: {self.elapsed:5.0f} s, {steps} steps, load {os.getloadavg()[0]:.1f}", flush=True)
+                print(
+                    f"  {label}: {self.elapsed:5.0f} s, {steps} steps, load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
             if self.elapsed >= seconds:
                 self.model.stop_training = True
 
@@ -97,13 +100,26 @@ def wall_clock_budget(seconds, label="", report_every=None):
 
 def images_seen(steps, train_size, batch_size, drop_remainder):
     """How many training images `steps` batches hold, epochs ending in a smaller batch unless it is dropped."""
-    steps_per_epoch = train_size // batch_size if drop_remainder else math.ceil(train_size / batch_size)
+    steps_per_epoch = (
+        train_size // batch_size if drop_remainder else math.ceil(train_size / batch_size)
+    )
     per_epoch = steps_per_epoch * batch_size if drop_remainder else train_size
     epochs, rest = divmod(steps, steps_per_epoch)
     return epochs * per_epoch + rest * batch_size
 
 
-def train_for(name, gan, images, batch_size, drop_remainder, seconds, seed, verbose=True, labels=None, epochs=None):
+def train_for(
+    name,
+    gan,
+    images,
+    batch_size,
+    drop_remainder,
+    seconds,
+    seed,
+    verbose=True,
+    labels=None,
+    epochs=None,
+):
     """Trains a GAN on `images` (with `labels`, for a conditional GAN) until `seconds` of wall clock are spent,
     or until it has trained `epochs` epochs (`None`: as many as the budget allows), whichever comes first.
 
@@ -116,7 +132,9 @@ def train_for(name, gan, images, batch_size, drop_remainder, seconds, seed, verb
     dataset = data.make_dataset(
         images, labels, batch_size=batch_size, seed=seed, drop_remainder=drop_remainder
     )
-    budget = wall_clock_budget(seconds, name, report_every=60 if verbose and seconds >= 120 else None)
+    budget = wall_clock_budget(
+        seconds, name, report_every=60 if verbose and seconds >= 120 else None
+    )
     load_before, cpu = load_average(), time.process_time()
     # Without `epochs`, as many epochs as the budget allows: the callback ends training.
     gan.fit(dataset, epochs=epochs or 1_000_000, shuffle=False, verbose=0, callbacks=[budget])
@@ -175,7 +193,9 @@ def _build(name, images, seed):
         recipe = cluster_gan.MNIST_CLUSTER_RECIPE
         start = time.perf_counter()
         _, clusters = clustering.kmeans(images, recipe["clusters"], seed=seed)
-        gan = cluster_gan.build_cluster_gan(np.bincount(clusters, minlength=recipe["clusters"]), seed=seed)
+        gan = cluster_gan.build_cluster_gan(
+            np.bincount(clusters, minlength=recipe["clusters"]), seed=seed
+        )
         epochs = recipe["epochs"] if not config.is_smoke() else None
         return gan, clusters, recipe["batch_size"], True, time.perf_counter() - start, epochs
     if name == "plain":
@@ -209,15 +229,33 @@ def compare(seconds, samples, seed=0, verbose=True, sides=SIDES):
     judge = classifier.load_reference_classifier("mnist", verbose=verbose)
     real_features = metrics.reference_features(data.scale_images(x_test), model=judge)
 
-    report = {"train_size": len(images), "test_size": len(x_test), "seconds": seconds, "samples": samples}
+    report = {
+        "train_size": len(images),
+        "test_size": len(x_test),
+        "seconds": seconds,
+        "samples": samples,
+    }
     for name in sides:
         course_lib.set_seed(seed)
         gan, labels, batch_size, drop_remainder, setup_seconds, epochs = _build(name, images, seed)
         if verbose:
-            print(f"{name}: training for {seconds:.0f} s (batch {batch_size}; generator "
-                  f"{gan.generator.count_params():,} weights) ...", flush=True)
-        result = train_for(name, gan, images, batch_size, drop_remainder, max(seconds - setup_seconds, 0.0),
-                           seed, verbose, labels=labels, epochs=epochs)
+            print(
+                f"{name}: training for {seconds:.0f} s (batch {batch_size}; generator "
+                f"{gan.generator.count_params():,} weights) ...",
+                flush=True,
+            )
+        result = train_for(
+            name,
+            gan,
+            images,
+            batch_size,
+            drop_remainder,
+            max(seconds - setup_seconds, 0.0),
+            seed,
+            verbose,
+            labels=labels,
+            epochs=epochs,
+        )
         result["setup_seconds"] = setup_seconds
         result["train_seconds"] += setup_seconds
         result["images_per_second"] = result["images"] / result["train_seconds"]
@@ -246,7 +284,9 @@ def describe(name, result):
 
 def summary_line(report, smoke=False):
     """The comparison in one line: both FIDs, their ratio and the verdict (none for a smoke run)."""
-    verdict = "not judged (smoke run)" if smoke else "pass" if report["ratio"] <= TARGET_RATIO else "FAIL"
+    verdict = (
+        "not judged (smoke run)" if smoke else "pass" if report["ratio"] <= TARGET_RATIO else "FAIL"
+    )
     return (
         f"FID after {report['seconds']:.0f} s each ({report['samples']:,} samples vs {report['test_size']:,} test "
         f"images): course {report['course']['fid']:.2f}, tutorial {report['tutorial']['fid']:.2f}, "
@@ -292,33 +332,71 @@ def benchmark_rows(smoke=False, seconds=None, samples=None, seed=0, sides=SIDES)
     print(summary_line(report, smoke), flush=True)
     course, tutorial = report["course"], report["tutorial"]
     rows = [
-        Row("vs_tutorial", "course cluster-conditioned DCGAN (lesson 08) vs tutorial, equal time", course["train_seconds"],
-            course["samples_per_second"], "generated",
+        Row(
+            "vs_tutorial",
+            "course cluster-conditioned DCGAN (lesson 08) vs tutorial, equal time",
+            course["train_seconds"],
+            course["samples_per_second"],
+            "generated",
             f"FID {course['fid']:.2f}; ratio to tutorial {report['ratio']:.3f}",
             f"ratio ≤ {TARGET_RATIO} after {seconds:.0f} s each",
-            None if smoke else report["ratio"] <= TARGET_RATIO, details=report),
-        Row("vs_tutorial", "TensorFlow tutorial DCGAN, equal time", tutorial["train_seconds"],
-            tutorial["samples_per_second"], "generated", f"FID {tutorial['fid']:.2f}"),
+            None if smoke else report["ratio"] <= TARGET_RATIO,
+            details=report,
+        ),
+        Row(
+            "vs_tutorial",
+            "TensorFlow tutorial DCGAN, equal time",
+            tutorial["train_seconds"],
+            tutorial["samples_per_second"],
+            "generated",
+            f"FID {tutorial['fid']:.2f}",
+        ),
     ]
     if "plain" in report:
         plain = report["plain"]
-        rows.append(Row("vs_tutorial", "course plain DCGAN (lesson 07), equal time", plain["train_seconds"],
-                        plain["samples_per_second"], "generated", f"FID {plain['fid']:.2f}"))
+        rows.append(
+            Row(
+                "vs_tutorial",
+                "course plain DCGAN (lesson 07), equal time",
+                plain["train_seconds"],
+                plain["samples_per_second"],
+                "generated",
+                f"FID {plain['fid']:.2f}",
+            )
+        )
     return rows
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=None,
-                        help=f"wall-clock training budget of each model (default {DEFAULT_SECONDS:.0f}, smoke "
-                             f"{SMOKE_SECONDS:.0f})")
-    parser.add_argument("--samples", type=int, default=None,
-                        help=f"samples per model for FID (default {DEFAULT_SAMPLES}, smoke {SMOKE_SAMPLES})")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help=f"wall-clock training budget of each model (default {DEFAULT_SECONDS:.0f}, smoke "
+        f"{SMOKE_SECONDS:.0f})",
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=None,
+        help=f"samples per model for FID (default {DEFAULT_SAMPLES}, smoke {SMOKE_SAMPLES})",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--sides", nargs="+", default=list(SIDES), choices=SIDES,
-                        help="models to train: the course's (cluster-conditioned), the tutorial's, the plain DCGAN")
-    parser.add_argument("--smoke", action="store_true",
-                        help="a tiny run that proves the code works (its numbers mean nothing)")
+    parser.add_argument(
+        "--sides",
+        nargs="+",
+        default=list(SIDES),
+        choices=SIDES,
+        help="models to train: the course's (cluster-conditioned), the tutorial's, the plain DCGAN",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a tiny run that proves the code works (its numbers mean nothing)",
+    )
     args = parser.parse_args(argv)
     os.environ["COURSE_SMOKE"] = "1" if args.smoke else "0"
     course_lib.setup(verbose=False)

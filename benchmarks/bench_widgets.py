@@ -46,8 +46,13 @@ def explorer_cases():
 
     cases = {
         "VAE explorer (2-D latent, image + latent map)": (
-            widgets.VAEExplorer(decoder_2d, 2, latent_points=latent_points, labels=np.arange(2000) % 10,
-                                value_range=(-1, 1)),
+            widgets.VAEExplorer(
+                decoder_2d,
+                2,
+                latent_points=latent_points,
+                labels=np.arange(2000) % 10,
+                value_range=(-1, 1),
+            ),
             lambda e, rng: setattr(e.sliders[0], "value", float(rng.uniform(-3, 3))),
         ),
         "Interpolation explorer (3 images)": (
@@ -76,10 +81,19 @@ def benchmark_rows(smoke=False, moves=None):
     rows = []
     for name, (explorer, move) in explorer_cases().items():
         median, p95 = _time_moves(explorer, move, moves)
-        rows.append(Row("widgets", name, None, 1000 / median, "updates",
-                        f"median update {median:.1f} ms (95th percentile {p95:.1f} ms)",
-                        f"median ≤ {TARGET_MS:.0f} ms", None if smoke else median <= TARGET_MS,
-                        details={"median_ms": median, "p95_ms": p95, "moves": moves}))
+        rows.append(
+            Row(
+                "widgets",
+                name,
+                None,
+                1000 / median,
+                "updates",
+                f"median update {median:.1f} ms (95th percentile {p95:.1f} ms)",
+                f"median ≤ {TARGET_MS:.0f} ms",
+                None if smoke else median <= TARGET_MS,
+                details={"median_ms": median, "p95_ms": p95, "moves": moves},
+            )
+        )
     return rows
 
 
@@ -92,8 +106,10 @@ def main():
     print(f"{'explorer':50s} {'median ms':>10s} {'p95 ms':>8s}")
     for row in benchmark_rows(moves=args.moves):
         print(f"{row.model:50s} {row.details['median_ms']:10.1f} {row.details['p95_ms']:8.1f}")
-    print(f"\n{args.moves} moves each; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d')}")
+    print(
+        f"\n{args.moves} moves each; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d')}"
+    )
 
 
 if __name__ == "__main__":

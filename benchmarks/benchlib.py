@@ -87,7 +87,9 @@ def samples_per_second(produce, count, batch_size=500):
     """
     import numpy as np
 
-    np.asarray(produce(min(batch_size, count)))  # warm-up: tracing and first allocations are not counted
+    np.asarray(
+        produce(min(batch_size, count))
+    )  # warm-up: tracing and first allocations are not counted
     done, start = 0, time.perf_counter()
     while done < count:
         size = min(batch_size, count - done)

@@ -49,8 +49,16 @@ BENCHMARKS = {
         "DCGAN, cluster-conditioned DCGAN and conditional GAN (lessons 07-08)",
     ),
     "wgan_gp": ("bench_gan", {"models": ("wgan_gp",)}, "WGAN-GP on Fashion-MNIST (lesson 09)"),
-    "enhancement": ("bench_enhancement", {}, "lesson 12's notebook: denoising, super-resolution, inpainting"),
-    "synthetic": ("bench_synthetic", {}, "lesson 13's notebook: classifiers on 100 labels + synthetic data"),
+    "enhancement": (
+        "bench_enhancement",
+        {},
+        "lesson 12's notebook: denoising, super-resolution, inpainting",
+    ),
+    "synthetic": (
+        "bench_synthetic",
+        {},
+        "lesson 13's notebook: classifiers on 100 labels + synthetic data",
+    ),
     "widgets": ("bench_widgets", {}, "latent explorers' slider latency (lesson 11)"),
     "vs_tutorial": (
         "bench_vs_tutorial",
@@ -86,8 +94,19 @@ def run_benchmark(name, smoke):
         rows = module.benchmark_rows(smoke=smoke, **options)
     except Exception as error:  # one broken benchmark must not hide the others' numbers
         traceback.print_exc()
-        rows = [Row(name, f"ERROR: {type(error).__name__}: {error}".replace("|", "/")[:200], None, None, "",
-                    "—", "—", False, details={"error": True})]
+        rows = [
+            Row(
+                name,
+                f"ERROR: {type(error).__name__}: {error}".replace("|", "/")[:200],
+                None,
+                None,
+                "",
+                "—",
+                "—",
+                False,
+                details={"error": True},
+            )
+        ]
     for row in rows:
         row.benchmark = name
     return rows, time.perf_counter() - start
@@ -96,12 +115,24 @@ def run_benchmark(name, smoke):
 def report_text(rows, header, smoke, seconds, skipped):
     """The whole report as Markdown: heading, machine header, table, legend, timings and what was skipped."""
     mode = "smoke run, not meaningful: it only proves the code runs" if smoke else "full mode"
-    lines = ["## All benchmarks (run_all)", "", *header, f"- mode: {mode}",
-             f"- load average (1, 5, 15 min) at the end: {load_average()}",
-             "- wall clock per benchmark: " + ", ".join(f"{name} {value:.0f} s" for name, value in seconds.items()),
-             "", markdown_table(rows), "", LEGEND]
+    lines = [
+        "## All benchmarks (run_all)",
+        "",
+        *header,
+        f"- mode: {mode}",
+        f"- load average (1, 5, 15 min) at the end: {load_average()}",
+        "- wall clock per benchmark: "
+        + ", ".join(f"{name} {value:.0f} s" for name, value in seconds.items()),
+        "",
+        markdown_table(rows),
+        "",
+        LEGEND,
+    ]
     if skipped:
-        lines += ["", "Skipped: " + "; ".join(f"{name} ({reason})" for name, reason in skipped.items())]
+        lines += [
+            "",
+            "Skipped: " + "; ".join(f"{name} ({reason})" for name, reason in skipped.items()),
+        ]
     return "\n".join(lines)
 
 
@@ -119,17 +150,34 @@ def write_results(text, path=RESULTS_PATH):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true", help="every code path on little data (numbers mean nothing)")
-    parser.add_argument("--notebooks", action="store_true",
-                        help="with --smoke: also run the benchmarks that execute a lesson notebook")
-    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), metavar="NAME",
-                        help=f"run only these benchmarks: {', '.join(BENCHMARKS)}")
-    parser.add_argument("--write-results", action="store_true",
-                        help="record the report in benchmarks/RESULTS.md (full mode only)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="every code path on little data (numbers mean nothing)"
+    )
+    parser.add_argument(
+        "--notebooks",
+        action="store_true",
+        help="with --smoke: also run the benchmarks that execute a lesson notebook",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(BENCHMARKS),
+        metavar="NAME",
+        help=f"run only these benchmarks: {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--write-results",
+        action="store_true",
+        help="record the report in benchmarks/RESULTS.md (full mode only)",
+    )
     args = parser.parse_args(argv)
     if args.smoke and args.write_results:
-        parser.error("--write-results records full-mode numbers only; a --smoke run's numbers mean nothing.")
+        parser.error(
+            "--write-results records full-mode numbers only; a --smoke run's numbers mean nothing."
+        )
 
     os.environ["COURSE_SMOKE"] = "1" if args.smoke else "0"
     import course_lib
@@ -138,15 +186,21 @@ def main(argv=None):
     header = machine_lines()
     print("\n".join(header), flush=True)
     names = args.only or list(BENCHMARKS)
-    skipped = {name: reason for name, reason in SMOKE_SKIPPED.items()
-               if args.smoke and not args.notebooks and name in names}
+    skipped = {
+        name: reason
+        for name, reason in SMOKE_SKIPPED.items()
+        if args.smoke and not args.notebooks and name in names
+    }
     rows, seconds = [], {}
     for name in names:
         if name in skipped:
             print(f"\n=== {name}: skipped in smoke runs ({skipped[name]})", flush=True)
             continue
-        print(f"\n=== {name}: {BENCHMARKS[name][2]} ({datetime.datetime.now():%H:%M:%S}, "
-              f"load {os.getloadavg()[0]:.2f})", flush=True)
+        print(
+            f"\n=== {name}: {BENCHMARKS[name][2]} ({datetime.datetime.now():%H:%M:%S}, "
+            f"load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
         benchmark_rows, seconds[name] = run_benchmark(name, args.smoke)
         rows += benchmark_rows
         print(f"=== {name}: {seconds[name]:.0f} s", flush=True)

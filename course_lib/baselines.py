@@ -58,9 +58,9 @@ def gaussian_filter(images, sigma=1.0):
     images = _image_batch(images)
     if sigma < 0:
         raise ValueError(f"sigma must be zero or positive, got {sigma}.")
-    return scipy.ndimage.gaussian_filter(images, sigma=_per_image(images, float(sigma)), mode="reflect").astype(
-        np.float32
-    )
+    return scipy.ndimage.gaussian_filter(
+        images, sigma=_per_image(images, float(sigma)), mode="reflect"
+    ).astype(np.float32)
 
 
 def bicubic_upsample(images, factor=2):
@@ -104,7 +104,9 @@ def mean_fill(images, masks, fill=None):
     images = _image_batch(images)
     masks = np.asarray(masks, np.float32)
     if masks.shape != images.shape:
-        raise ValueError(f"expected one mask per image of shape {images.shape}, got masks of shape {masks.shape}.")
+        raise ValueError(
+            f"expected one mask per image of shape {images.shape}, got masks of shape {masks.shape}."
+        )
     if fill is None:
         axes = tuple(range(1, images.ndim))
         known = 1.0 - masks
@@ -137,7 +139,10 @@ def best_parameter(baseline, candidates, corrupted, clean, score=None):
     candidates = list(candidates)
     if not candidates:
         raise ValueError("best_parameter needs at least one candidate to try.")
-    scores = {candidate: float(np.mean(score(baseline(corrupted, candidate), clean))) for candidate in candidates}
+    scores = {
+        candidate: float(np.mean(score(baseline(corrupted, candidate), clean)))
+        for candidate in candidates
+    }
     best = max(scores, key=scores.get)
     return best, scores
 
@@ -165,7 +170,9 @@ def score_restorations(restored, clean):
 
     restored, clean = _image_batch(restored, "restored images"), _image_batch(clean, "clean images")
     if restored.shape != clean.shape:
-        raise ValueError(f"restored and clean images differ in shape: {restored.shape} vs {clean.shape}.")
+        raise ValueError(
+            f"restored and clean images differ in shape: {restored.shape} vs {clean.shape}."
+        )
     axes = tuple(range(1, restored.ndim))
     mse = np.mean((restored.astype(np.float64) - clean) ** 2, axis=axes)
     psnr = 10.0 * np.log10(1.0 / np.maximum(mse, PERFECT_MSE))

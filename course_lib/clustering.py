@@ -39,7 +39,9 @@ def kmeans(points, k, iterations=25, seed=0, chunk_size=10_000):
         assignments = new_assignments
         for cluster in range(k):
             members = flat[assignments == cluster]
-            centres[cluster] = members.mean(axis=0) if len(members) else flat[rng.integers(len(flat))]
+            centres[cluster] = (
+                members.mean(axis=0) if len(members) else flat[rng.integers(len(flat))]
+            )
     return centres, assignments
 
 

@@ -24,7 +24,9 @@ def _read_flag(name):
         return True
     if raw in _FALSE_WORDS:
         return False
-    raise ValueError(f"{name}={raw!r} is not understood: use {name}=1 to turn it on or {name}=0 to turn it off.")
+    raise ValueError(
+        f"{name}={raw!r} is not understood: use {name}=1 to turn it on or {name}=0 to turn it off."
+    )
 
 
 def is_smoke():
@@ -65,7 +67,9 @@ def seed():
     try:
         return int(raw)
     except ValueError:
-        raise ValueError(f"{SEED_VARIABLE}={raw!r} is not a whole number; set it to e.g. 42.") from None
+        raise ValueError(
+            f"{SEED_VARIABLE}={raw!r} is not a whole number; set it to e.g. 42."
+        ) from None
 
 
 def set_seed(value=None):

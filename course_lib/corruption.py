@@ -124,7 +124,9 @@ def downsample(images, factor=2, value_range=(0.0, 1.0)):
         raise ValueError(
             f"factor must be a positive whole number dividing both height {height} and width {width}, got {factor}."
         )
-    blocks = images.reshape(len(images), height // factor, factor, width // factor, factor, *images.shape[3:])
+    blocks = images.reshape(
+        len(images), height // factor, factor, width // factor, factor, *images.shape[3:]
+    )
     return blocks.mean(axis=(2, 4)).astype(np.float32)
 
 
@@ -173,5 +175,7 @@ def apply_masks(images, masks, fill_value=0.0, value_range=(0.0, 1.0)):
     images = _as_float_images(images, value_range)
     masks = np.asarray(masks, np.float32)
     if masks.shape != images.shape:
-        raise ValueError(f"expected one mask per image of shape {images.shape}, got masks of shape {masks.shape}.")
+        raise ValueError(
+            f"expected one mask per image of shape {images.shape}, got masks of shape {masks.shape}."
+        )
     return (images * (1.0 - masks) + np.float32(fill_value) * masks).astype(np.float32)

@@ -178,7 +178,10 @@ def _verify_local_file(path, info):
     check_arrays(arrays, info, source=str(path))
     if key in _VERIFIED:
         return arrays
-    if _sha256_of_file(path) not in info.file_sha256 and _sha256_of_arrays(arrays) != info.content_sha256:
+    if (
+        _sha256_of_file(path) not in info.file_sha256
+        and _sha256_of_arrays(arrays) != info.content_sha256
+    ):
         raise DataFileError(
             f"{path} has the right shapes but not the verified {info.name} contents "
             f"(its SHA-256 matches none of {list(info.file_sha256)}). The file may be modified or "
@@ -271,7 +274,9 @@ def scale_images(images, value_range=(0.0, 1.0)):
     if images.ndim == 3:
         images = images[..., np.newaxis]
     if images.ndim != 4:
-        raise ValueError(f"expected images of shape (N, height, width) or (N, height, width, channels), got {images.shape}.")
+        raise ValueError(
+            f"expected images of shape (N, height, width) or (N, height, width, channels), got {images.shape}."
+        )
     if np.issubdtype(images.dtype, np.floating) and images.size and 0 < images.max() <= 1.0:
         raise ValueError(
             "these images are already floats in [0, 1]; scale_images expects raw 0..255 pixels. "
@@ -317,9 +322,15 @@ def train_validation_split(images, labels, validation_size=5000, seed=None):
     count = len(images)
     if len(labels) != count:
         raise ValueError(f"images and labels differ in length: {count} vs {len(labels)}.")
-    size = int(round(validation_size * count)) if isinstance(validation_size, float) else int(validation_size)
+    size = (
+        int(round(validation_size * count))
+        if isinstance(validation_size, float)
+        else int(validation_size)
+    )
     if not 0 < size < count:
-        raise ValueError(f"validation_size must leave both parts non-empty; got {validation_size} of {count}.")
+        raise ValueError(
+            f"validation_size must leave both parts non-empty; got {validation_size} of {count}."
+        )
     order = np.random.default_rng(config.seed() if seed is None else seed).permutation(count)
     valid, train = order[:size], order[size:]
     return (images[train], labels[train]), (images[valid], labels[valid])
@@ -351,13 +362,17 @@ def take_subset(images, labels, size=None, per_class=None, seed=None):
         for label in np.unique(labels):
             members = np.flatnonzero(labels == label)
             if len(members) < per_class:
-                raise ValueError(f"class {label} has only {len(members)} examples, fewer than per_class={per_class}.")
+                raise ValueError(
+                    f"class {label} has only {len(members)} examples, fewer than per_class={per_class}."
+                )
             chosen.append(rng.choice(members, size=per_class, replace=False))
         chosen = rng.permutation(np.concatenate(chosen))
     return images[chosen], labels[chosen]
 
 
-def make_dataset(images, labels=None, batch_size=128, shuffle=True, seed=None, drop_remainder=False, cache=True):
+def make_dataset(
+    images, labels=None, batch_size=128, shuffle=True, seed=None, drop_remainder=False, cache=True
+):
     """Builds a `tf.data` pipeline: cache, shuffle each epoch, batch, prefetch.
 
     Args:
@@ -380,7 +395,9 @@ def make_dataset(images, labels=None, batch_size=128, shuffle=True, seed=None, d
         dataset = dataset.cache()
     if shuffle:
         seed = config.seed() if seed is None else seed
-        dataset = dataset.shuffle(min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True)
+        dataset = dataset.shuffle(
+            min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True
+        )
     return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 
@@ -425,7 +442,9 @@ def mixed_dataset(
         ("synthetic", synthetic_images, synthetic_labels),
     ):
         if len(images) != len(labels):
-            raise ValueError(f"{name} images and labels differ in length: {len(images)} vs {len(labels)}.")
+            raise ValueError(
+                f"{name} images and labels differ in length: {len(images)} vs {len(labels)}."
+            )
     if synthetic_images.shape[1:] != real_images.shape[1:]:
         raise ValueError(
             f"real and synthetic images differ in shape: {real_images.shape[1:]} vs {synthetic_images.shape[1:]}; "
@@ -438,7 +457,9 @@ def mixed_dataset(
     synthetic_per_batch = int(round(synthetic_fraction * batch_size))
     real_per_batch = batch_size - synthetic_per_batch
     if real_per_batch < 1:
-        raise ValueError(f"a batch of {batch_size} with fraction {synthetic_fraction} leaves no room for real data.")
+        raise ValueError(
+            f"a batch of {batch_size} with fraction {synthetic_fraction} leaves no room for real data."
+        )
     if synthetic_per_batch and len(synthetic_images) == 0:
         raise ValueError("synthetic_fraction > 0 needs synthetic images; got none.")
     seed = config.seed() if seed is None else int(seed)
@@ -459,5 +480,7 @@ def mixed_dataset(
         mixed = real
     mixed = mixed.take(steps)
     if augment is not None:
-        mixed = mixed.map(lambda images, labels: (augment(images), labels), num_parallel_calls=tf.data.AUTOTUNE)
+        mixed = mixed.map(
+            lambda images, labels: (augment(images), labels), num_parallel_calls=tf.data.AUTOTUNE
+        )
     return mixed.prefetch(tf.data.AUTOTUNE)

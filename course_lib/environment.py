@@ -51,7 +51,9 @@ def quiet_native_startup():
             os.close(original)
             captured.seek(0)
             text = captured.read().decode("utf-8", errors="replace")
-        kept = [line for line in text.splitlines() if line.strip() and not _NATIVE_NOISE.search(line)]
+        kept = [
+            line for line in text.splitlines() if line.strip() and not _NATIVE_NOISE.search(line)
+        ]
         if kept:
             print("\n".join(kept), file=sys.stderr)
 
@@ -178,7 +180,9 @@ def _set_threads(tf, threads):
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(min(threads, 2))
     except RuntimeError:
-        return f"{threads} requested, but TensorFlow had already started; restart the kernel to apply"
+        return (
+            f"{threads} requested, but TensorFlow had already started; restart the kernel to apply"
+        )
     return f"{threads} (from {config.THREADS_VARIABLE})"
 
 

@@ -26,9 +26,14 @@ def reference_features(images, dataset_name="mnist", model=None, batch_size=500)
         float64 array `(N, feature_dim)`.
     """
     images = _check_unit_images(images)
-    model = reference.load_reference_classifier(dataset_name, verbose=False) if model is None else model
+    model = (
+        reference.load_reference_classifier(dataset_name, verbose=False) if model is None else model
+    )
     extractor = reference.feature_extractor(model)
-    parts = [np.asarray(extractor(images[i : i + batch_size], training=False)) for i in range(0, len(images), batch_size)]
+    parts = [
+        np.asarray(extractor(images[i : i + batch_size], training=False))
+        for i in range(0, len(images), batch_size)
+    ]
     return np.concatenate(parts).astype("float64")
 
 
@@ -50,7 +55,9 @@ def feature_statistics(features):
     """Returns the mean `(D,)` and covariance `(D, D)` of a set of feature vectors `(N, D)`."""
     features = np.asarray(features, "float64")
     if features.ndim != 2 or len(features) < 2:
-        raise ValueError(f"expected at least two feature vectors of shape (N, D), got {features.shape}.")
+        raise ValueError(
+            f"expected at least two feature vectors of shape (N, D), got {features.shape}."
+        )
     return features.mean(axis=0), np.cov(features, rowvar=False)
 
 
@@ -67,11 +74,16 @@ def frechet_distance(mean_1, covariance_1, mean_2, covariance_2):
     Returns:
         The distance as a float (never negative).
     """
-    mean_1, mean_2 = np.atleast_1d(mean_1).astype("float64"), np.atleast_1d(mean_2).astype("float64")
+    mean_1, mean_2 = (
+        np.atleast_1d(mean_1).astype("float64"),
+        np.atleast_1d(mean_2).astype("float64"),
+    )
     covariance_1 = np.atleast_2d(covariance_1).astype("float64")
     covariance_2 = np.atleast_2d(covariance_2).astype("float64")
     root = scipy.linalg.sqrtm(covariance_1 @ covariance_2)
-    if not np.isfinite(root).all():  # nearly singular covariances: nudge them, as the FID reference code does
+    if not np.isfinite(
+        root
+    ).all():  # nearly singular covariances: nudge them, as the FID reference code does
         offset = np.eye(len(covariance_1)) * 1e-6
         root = scipy.linalg.sqrtm((covariance_1 + offset) @ (covariance_2 + offset))
     root = np.real(root)  # tiny imaginary parts are round-off
@@ -88,7 +100,9 @@ def fid(real_features, generated_features):
     Returns:
         The FID as a float.
     """
-    return frechet_distance(*feature_statistics(real_features), *feature_statistics(generated_features))
+    return frechet_distance(
+        *feature_statistics(real_features), *feature_statistics(generated_features)
+    )
 
 
 def _polynomial_kernel(x, y):
@@ -122,7 +136,11 @@ def kid(real_features, generated_features, subsets=10, subset_size=1000, seed=0)
     for _ in range(subsets):
         x = real_features[rng.choice(len(real_features), size, replace=False)]
         y = generated_features[rng.choice(len(generated_features), size, replace=False)]
-        k_xx, k_yy, k_xy = _polynomial_kernel(x, x), _polynomial_kernel(y, y), _polynomial_kernel(x, y)
+        k_xx, k_yy, k_xy = (
+            _polynomial_kernel(x, x),
+            _polynomial_kernel(y, y),
+            _polynomial_kernel(x, y),
+        )
         off_diagonal = size * (size - 1)
         estimate = (
             (k_xx.sum() - np.trace(k_xx)) / off_diagonal
@@ -197,13 +215,16 @@ def class_confidence(images, dataset_name="mnist", model=None, threshold=0.9):
         `confidence` per image.
     """
     images = _check_unit_images(images)
-    model = reference.load_reference_classifier(dataset_name, verbose=False) if model is None else model
+    model = (
+        reference.load_reference_classifier(dataset_name, verbose=False) if model is None else model
+    )
     probabilities = np.asarray(model.predict(images, batch_size=500, verbose=0))
     predicted = probabilities.argmax(axis=1)
     confidence = probabilities.max(axis=1)
     return {
         "confident_fraction": float((confidence >= threshold).mean()),
-        "class_fractions": np.bincount(predicted, minlength=probabilities.shape[1]) / len(predicted),
+        "class_fractions": np.bincount(predicted, minlength=probabilities.shape[1])
+        / len(predicted),
         "predicted": predicted,
         "confidence": confidence,
     }
@@ -218,7 +239,9 @@ def conditional_accuracy(images, requested_labels, dataset_name="mnist", model=N
     requested_labels = np.asarray(requested_labels).reshape(-1)
     predicted = class_confidence(images, dataset_name, model)["predicted"]
     if len(predicted) != len(requested_labels):
-        raise ValueError(f"got {len(predicted)} images but {len(requested_labels)} requested labels.")
+        raise ValueError(
+            f"got {len(predicted)} images but {len(requested_labels)} requested labels."
+        )
     return float((predicted == requested_labels).mean())
 
 
@@ -235,7 +258,9 @@ def nearest_training_images(samples, training_images, batch_size=256):
         `(indices, distances)`: the index of each sample's nearest training image and the Euclidean distance.
     """
     samples = _check_unit_images(samples).reshape(len(samples), -1).astype("float64")
-    training = _check_unit_images(training_images).reshape(len(training_images), -1).astype("float64")
+    training = (
+        _check_unit_images(training_images).reshape(len(training_images), -1).astype("float64")
+    )
     indices, distances = [], []
     for start in range(0, len(samples), batch_size):
         pairwise = _pairwise_distances(samples[start : start + batch_size], training)
@@ -249,7 +274,9 @@ def psnr(images, references, max_value=1.0):
     """Peak signal-to-noise ratio per image pair, in dB (higher is better), via `tf.image.psnr`."""
     import tensorflow as tf
 
-    return tf.image.psnr(np.asarray(images, "float32"), np.asarray(references, "float32"), max_val=max_value).numpy()
+    return tf.image.psnr(
+        np.asarray(images, "float32"), np.asarray(references, "float32"), max_val=max_value
+    ).numpy()
 
 
 def ssim(images, references, max_value=1.0):
@@ -260,5 +287,8 @@ def ssim(images, references, max_value=1.0):
     import tensorflow as tf
 
     return tf.image.ssim(
-        np.asarray(images, "float32"), np.asarray(references, "float32"), max_val=max_value, filter_size=7
+        np.asarray(images, "float32"),
+        np.asarray(references, "float32"),
+        max_val=max_value,
+        filter_size=7,
     ).numpy()

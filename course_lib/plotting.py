@@ -16,7 +16,9 @@ def _as_image_batch(images):
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim not in (3, 4):
-        raise ValueError(f"expected a batch of images (N, height, width[, channels]), got shape {images.shape}.")
+        raise ValueError(
+            f"expected a batch of images (N, height, width[, channels]), got shape {images.shape}."
+        )
     return images
 
 
@@ -103,7 +105,9 @@ def plot_image_grid(
 def _history_dict(history):
     values = getattr(history, "history", history)
     if not isinstance(values, dict) or not values:
-        raise ValueError("plot_history expects a keras History (what fit returns) or a dict of lists.")
+        raise ValueError(
+            "plot_history expects a keras History (what fit returns) or a dict of lists."
+        )
     return values
 
 
@@ -130,7 +134,9 @@ def plot_history(history, metrics=None, title=None, show=True):
         epochs = np.arange(1, len(values[name]) + 1)
         axis.plot(epochs, values[name], marker="o", markersize=3, label=f"training {name}")
         if f"val_{name}" in values:
-            axis.plot(epochs, values[f"val_{name}"], marker="o", markersize=3, label=f"validation {name}")
+            axis.plot(
+                epochs, values[f"val_{name}"], marker="o", markersize=3, label=f"validation {name}"
+            )
         axis.set_xlabel("epoch")
         axis.set_ylabel(name)
         axis.grid(alpha=0.3)
@@ -168,7 +174,9 @@ def confusion_matrix(labels, predictions, num_classes=None):
         )
     predictions = predictions.astype(int).ravel()
     if len(labels) != len(predictions):
-        raise ValueError(f"got {len(labels)} labels but {len(predictions)} predictions; give one per image.")
+        raise ValueError(
+            f"got {len(labels)} labels but {len(predictions)} predictions; give one per image."
+        )
     if num_classes is None:
         num_classes = int(max(labels.max(initial=0), predictions.max(initial=0))) + 1
     matrix = np.zeros((num_classes, num_classes), dtype=int)
@@ -176,7 +184,9 @@ def confusion_matrix(labels, predictions, num_classes=None):
     return matrix
 
 
-def plot_confusion_matrix(labels, predictions, class_names=None, normalize=False, title=None, show=True):
+def plot_confusion_matrix(
+    labels, predictions, class_names=None, normalize=False, title=None, show=True
+):
     """Draws a confusion matrix: rows are true classes, columns predicted ones, mistakes off the diagonal.
 
     Args:
@@ -193,7 +203,11 @@ def plot_confusion_matrix(labels, predictions, class_names=None, normalize=False
     num_classes = len(class_names) if class_names is not None else None
     matrix = confusion_matrix(labels, predictions, num_classes=num_classes)
     num_classes = len(matrix)
-    names = [str(name) for name in class_names] if class_names is not None else [str(i) for i in range(num_classes)]
+    names = (
+        [str(name) for name in class_names]
+        if class_names is not None
+        else [str(i) for i in range(num_classes)]
+    )
     values = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) if normalize else matrix
     size = 0.45 * num_classes + 2.0
     fig, axis = plt.subplots(figsize=(size + 1.0, size))
@@ -208,7 +222,9 @@ def plot_confusion_matrix(labels, predictions, class_names=None, normalize=False
             color = "white" if values[row, column] > threshold else "black"
             axis.text(column, row, text, ha="center", va="center", fontsize=7, color=color)
     named = class_names is not None
-    axis.set_xticks(range(num_classes), names, rotation=45 if named else 0, ha="right" if named else "center")
+    axis.set_xticks(
+        range(num_classes), names, rotation=45 if named else 0, ha="right" if named else "center"
+    )
     axis.set_yticks(range(num_classes), names)
     axis.set_xlabel("predicted class")
     axis.set_ylabel("true class")
@@ -221,7 +237,9 @@ def plot_confusion_matrix(labels, predictions, class_names=None, normalize=False
 # Latent spaces (lessons 04, 05 and 11): where the codes lie, what the decoder draws, and paths between codes.
 
 
-def plot_latent_scatter(codes, labels, class_names=None, title=None, max_points=5000, seed=0, show=True):
+def plot_latent_scatter(
+    codes, labels, class_names=None, title=None, max_points=5000, seed=0, show=True
+):
     """Draws 2-D latent codes as dots coloured by class: do the digits form separate clusters?
 
     Args:
@@ -244,7 +262,9 @@ def plot_latent_scatter(codes, labels, class_names=None, title=None, max_points=
             "codes to two dimensions first (e.g. with PCA)."
         )
     if len(labels) != len(codes):
-        raise ValueError(f"got {len(codes)} codes but {len(labels)} labels; give one label per code.")
+        raise ValueError(
+            f"got {len(codes)} codes but {len(labels)} labels; give one label per code."
+        )
     if len(codes) > max_points:
         chosen = np.random.default_rng(seed).choice(len(codes), size=max_points, replace=False)
         codes, labels = codes[chosen], labels[chosen]
@@ -253,10 +273,19 @@ def plot_latent_scatter(codes, labels, class_names=None, title=None, max_points=
     for label in np.unique(labels):
         members = labels == label
         name = class_names[int(label)] if class_names is not None else str(label)
-        axis.scatter(codes[members, 0], codes[members, 1], s=4, alpha=0.6, color=colours(int(label) % 10), label=name)
+        axis.scatter(
+            codes[members, 0],
+            codes[members, 1],
+            s=4,
+            alpha=0.6,
+            color=colours(int(label) % 10),
+            label=name,
+        )
     axis.set_xlabel("$z_1$")
     axis.set_ylabel("$z_2$")
-    axis.legend(markerscale=4, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    axis.legend(
+        markerscale=4, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False
+    )
     axis.set_title(title or "latent codes, coloured by label")
     axis.grid(alpha=0.3)
     fig.tight_layout()
@@ -285,7 +314,9 @@ def latent_grid(grid_size=15, limit=2.0, spacing="quantile"):
     return np.stack([z1.ravel(), z2.ravel()], axis=1).astype("float32")
 
 
-def plot_latent_manifold(decode, grid_size=15, limit=2.0, spacing="quantile", title=None, image_size=0.5, show=True):
+def plot_latent_manifold(
+    decode, grid_size=15, limit=2.0, spacing="quantile", title=None, image_size=0.5, show=True
+):
     """Decodes a grid of points of a 2-D latent space and tiles the images: the map of what the decoder draws.
 
     Args:
@@ -312,7 +343,12 @@ def plot_latent_manifold(decode, grid_size=15, limit=2.0, spacing="quantile", ti
     values = points[:grid_size, 0]
     extent = (values[0], values[-1], values[0], values[-1])
     step = (values[-1] - values[0]) / max(grid_size - 1, 1)
-    extent = (extent[0] - step / 2, extent[1] + step / 2, extent[2] - step / 2, extent[3] + step / 2)
+    extent = (
+        extent[0] - step / 2,
+        extent[1] + step / 2,
+        extent[2] - step / 2,
+        extent[3] + step / 2,
+    )
     axis.imshow(canvas, cmap="gray_r", vmin=0.0, vmax=1.0, extent=extent, aspect="auto")
     axis.set_xlabel("$z_1$")
     axis.set_ylabel("$z_2$")
@@ -321,7 +357,9 @@ def plot_latent_manifold(decode, grid_size=15, limit=2.0, spacing="quantile", ti
     return _finish(fig, show)
 
 
-def plot_interpolation(images, start_label=None, end_label=None, title=None, image_size=1.0, show=True):
+def plot_interpolation(
+    images, start_label=None, end_label=None, title=None, image_size=1.0, show=True
+):
     """Draws a strip of images, e.g. the decoded path from one latent code to another.
 
     Args:

@@ -33,7 +33,9 @@ def build_conditional_gan(recipe=None, seed=None):
     return conditional.build_mnist_conditional_gan(seed=seed, **(recipe or {}))
 
 
-def train_conditional_gan(images, labels, epochs=None, steps=None, recipe=None, seed=None, verbose=0):
+def train_conditional_gan(
+    images, labels, epochs=None, steps=None, recipe=None, seed=None, verbose=0
+):
     """Trains lesson 08's conditional GAN from scratch on labelled images (e.g. only the few real ones).
 
     Args:
@@ -60,7 +62,9 @@ def train_conditional_gan(images, labels, epochs=None, steps=None, recipe=None, 
         recipe["steps_per_execution"] = math.gcd(int(steps), int(group))
     gan = build_conditional_gan(recipe, seed=seed)
     batch_size = min(gan_batch_size(recipe), len(scaled))
-    dataset = data.make_dataset(scaled, labels, batch_size=batch_size, seed=seed, drop_remainder=True)
+    dataset = data.make_dataset(
+        scaled, labels, batch_size=batch_size, seed=seed, drop_remainder=True
+    )
     if steps is not None:
         history = gan.fit(dataset.repeat(), steps_per_epoch=int(steps), epochs=1, verbose=verbose)
         amount = {"steps": int(steps)}
@@ -72,7 +76,12 @@ def train_conditional_gan(images, labels, epochs=None, steps=None, recipe=None, 
         history = gan.fit(dataset, epochs=epochs, verbose=verbose)
         amount = {"epochs": epochs}
     last = {name: round(float(values[-1]), 4) for name, values in history.history.items()}
-    return gan, {"train_size": len(scaled), **amount, "d_loss": last.get("d_loss"), "g_loss": last.get("g_loss")}
+    return gan, {
+        "train_size": len(scaled),
+        **amount,
+        "d_loss": last.get("d_loss"),
+        "g_loss": last.get("g_loss"),
+    }
 
 
 def gan_batch_size(recipe=None):

@@ -75,7 +75,9 @@ def time_call(function, *args, repeats=5, warmup=1, clock=time.perf_counter, **k
     """
     repeats, warmup = int(repeats), int(warmup)
     if repeats < 1 or warmup < 0:
-        raise ValueError(f"need repeats >= 1 and warmup >= 0, got repeats={repeats}, warmup={warmup}.")
+        raise ValueError(
+            f"need repeats >= 1 and warmup >= 0, got repeats={repeats}, warmup={warmup}."
+        )
     for _ in range(warmup):
         function(*args, **kwargs)
     times = []
@@ -101,7 +103,9 @@ def compare_calls(functions, repeats=5, warmup=1, clock=time.perf_counter):
     """
     repeats, warmup = int(repeats), int(warmup)
     if repeats < 1 or warmup < 0:
-        raise ValueError(f"need repeats >= 1 and warmup >= 0, got repeats={repeats}, warmup={warmup}.")
+        raise ValueError(
+            f"need repeats >= 1 and warmup >= 0, got repeats={repeats}, warmup={warmup}."
+        )
     for function in functions.values():
         for _ in range(warmup):
             function()
@@ -175,7 +179,9 @@ def timing_table(timings, reference=None, items=None, item_name="images"):
             speed_up = seconds[reference] / value
         timing = timings[name]
         spread = (
-            f"{format_seconds(timing.best)}-{format_seconds(timing.worst)}" if isinstance(timing, Timing) else ""
+            f"{format_seconds(timing.best)}-{format_seconds(timing.worst)}"
+            if isinstance(timing, Timing)
+            else ""
         )
         row = f"| {name} | {format_seconds(value)} | {spread} | {speed_up:.2f}× |"
         if counts:

@@ -48,7 +48,9 @@ def train_or_load(name, build_and_train, version=1, verbose=True):
         try:
             model = keras.saving.load_model(path)
         except Exception as error:  # a cache written by another version, or a half-written file
-            warnings.warn(f"could not load the cached {path.name} ({error}); training it again.", stacklevel=2)
+            warnings.warn(
+                f"could not load the cached {path.name} ({error}); training it again.", stacklevel=2
+            )
         else:
             info = json.loads(info_path.read_text()) if info_path.exists() else {}
             info["loaded"] = True
@@ -92,14 +94,18 @@ def tile_images(images, ncols=10, value_range=(-1.0, 1.0), padding=2, scale=2):
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3:
-        raise ValueError(f"expected grey images of shape (N, H, W) or (N, H, W, 1), got {images.shape}.")
+        raise ValueError(
+            f"expected grey images of shape (N, H, W) or (N, H, W, 1), got {images.shape}."
+        )
     low, high = value_range
     ink = np.clip((images - low) / (high - low), 0.0, 1.0)
     pixels = (255 * (1.0 - ink)).round().astype("uint8")
     count, height, width = pixels.shape
     ncols = max(1, min(ncols, count))
     nrows = -(-count // ncols)
-    canvas = np.full((nrows * (height + padding) + padding, ncols * (width + padding) + padding), 255, "uint8")
+    canvas = np.full(
+        (nrows * (height + padding) + padding, ncols * (width + padding) + padding), 255, "uint8"
+    )
     for index, image in enumerate(pixels):
         top = padding + (index // ncols) * (height + padding)
         left = padding + (index % ncols) * (width + padding)
@@ -128,7 +134,9 @@ def save_gif(frames, path, captions=None, duration=400, last_frame_duration=1500
     if not frames:
         raise ValueError("save_gif got no frames: train for at least one epoch first.")
     if captions is not None and len(captions) != len(frames):
-        raise ValueError(f"got {len(frames)} frames but {len(captions)} captions; give one caption per frame.")
+        raise ValueError(
+            f"got {len(frames)} frames but {len(captions)} captions; give one caption per frame."
+        )
     pictures = []
     for index, frame in enumerate(frames):
         frame = np.asarray(frame, dtype="uint8")
@@ -168,8 +176,17 @@ def _sample_grid_callback_class():
                 `generate(noise=..., labels=...)`.
         """
 
-        def __init__(self, noise, labels=None, every=1, show=True, ncols=10, value_range=(-1.0, 1.0),
-                     gif_path=None, generate=None):
+        def __init__(
+            self,
+            noise,
+            labels=None,
+            every=1,
+            show=True,
+            ncols=10,
+            value_range=(-1.0, 1.0),
+            gif_path=None,
+            generate=None,
+        ):
             super().__init__()
             self.noise = noise
             self.labels = labels
@@ -209,12 +226,19 @@ def _sample_grid_callback_class():
             if draw:
                 from course_lib.plotting import plot_image_grid
 
-                plot_image_grid(images, ncols=self.ncols, value_range=self.value_range, image_size=0.55,
-                                title=f"after epoch {epoch}")
+                plot_image_grid(
+                    images,
+                    ncols=self.ncols,
+                    value_range=self.value_range,
+                    image_size=0.55,
+                    title=f"after epoch {epoch}",
+                )
 
         def save_gif(self, path, duration=400):
             """Writes the frames so far as an animated GIF, each captioned with its epoch; returns the path."""
-            return save_gif(self.frames, path, captions=[f"epoch {e}" for e in self.epochs], duration=duration)
+            return save_gif(
+                self.frames, path, captions=[f"epoch {e}" for e in self.epochs], duration=duration
+            )
 
     return SampleGridCallback
 

@@ -60,7 +60,9 @@ class JupyterLabServer:
             "--allow-root",  # CI containers run as root
         ]  # fmt: skip
         self.log = open(self.log_path, "w")  # noqa: SIM115  (closed in __exit__)
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        self.process = subprocess.Popen(
+            command, stdout=self.log, stderr=subprocess.STDOUT, env=self.env
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -112,8 +114,13 @@ def run_notebook_and_drag_slider(notebook, artifacts_dir, chromium, env=None, ru
     scratch.mkdir()
     shutil.copy(notebook, scratch / Path(notebook).name)
 
-    with JupyterLabServer(scratch, artifacts_dir / "jupyterlab.log", env=env) as server, sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+    with (
+        JupyterLabServer(scratch, artifacts_dir / "jupyterlab.log", env=env) as server,
+        sync_playwright() as play,
+    ):
+        browser = play.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(f"{server.base_url}/lab/tree/{Path(notebook).name}?token={server.token}")
@@ -122,15 +129,21 @@ def run_notebook_and_drag_slider(notebook, artifacts_dir, chromium, env=None, ru
             page.get_by_text("| Idle").first.wait_for(timeout=120_000)
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_text("Run All Cells", exact=True).click()
-            slider = page.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
+            slider = page.locator(
+                ".widget-slider .noUi-handle, .widget-slider .ui-slider-handle"
+            ).first
             slider.wait_for(state="visible", timeout=run_timeout * 1000)
             _wait_until(
                 lambda: page.locator(".jp-InputPrompt", has_text="[*]").count() == 0,
                 run_timeout,
                 what="every cell to finish",
             )
-            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-            tracebacks = [text for text in errors.all_inner_texts() if "Traceback" in text or "Error" in text]
+            errors = page.locator(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            )
+            tracebacks = [
+                text for text in errors.all_inner_texts() if "Traceback" in text or "Error" in text
+            ]
             slider.scroll_into_view_if_needed()
             box = slider.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]")
             image = box.locator("xpath=following::img[1]")
@@ -138,7 +151,10 @@ def run_notebook_and_drag_slider(notebook, artifacts_dir, chromium, env=None, ru
             page.screenshot(path=str(artifacts_dir / "before.png"), full_page=False)
             before = image.screenshot()
             handle_box = slider.bounding_box()
-            x, y = handle_box["x"] + handle_box["width"] / 2, handle_box["y"] + handle_box["height"] / 2
+            x, y = (
+                handle_box["x"] + handle_box["width"] / 2,
+                handle_box["y"] + handle_box["height"] / 2,
+            )
             page.mouse.move(x, y)
             page.mouse.down()
             page.mouse.move(x + 80, y, steps=8)

@@ -51,7 +51,8 @@ def notebook_functions(path, names):
     namespace = {}
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "code" and (
-            cell.source.startswith("import ") or any(f"def {name}(" in cell.source for name in names)
+            cell.source.startswith("import ")
+            or any(f"def {name}(" in cell.source for name in names)
         ):
             exec(compile(cell.source, path.name, "exec"), namespace)
     return namespace

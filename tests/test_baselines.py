@@ -53,11 +53,15 @@ def test_bicubic_upsample_doubles_the_size_keeps_constants_and_stays_in_range():
 
     assert up_constant.shape == (2, 28, 28, 1)
     np.testing.assert_allclose(up_constant, 0.25, atol=1e-6)
-    assert up_checker.min() >= 0.0 and up_checker.max() <= 1.0  # bicubic overshoots; the baseline clips
+    assert (
+        up_checker.min() >= 0.0 and up_checker.max() <= 1.0
+    )  # bicubic overshoots; the baseline clips
 
 
 def test_bicubic_upsample_reproduces_a_linear_ramp_away_from_the_borders():
-    ramp = np.tile(np.linspace(0.1, 0.9, 14, dtype=np.float32), (14, 1))[np.newaxis, ..., np.newaxis]
+    ramp = np.tile(np.linspace(0.1, 0.9, 14, dtype=np.float32), (14, 1))[
+        np.newaxis, ..., np.newaxis
+    ]
 
     up = baselines.bicubic_upsample(ramp)[0, :, :, 0]
 
@@ -74,7 +78,9 @@ def test_mean_fill_with_a_mean_image_a_number_and_each_image_own_mean():
 
     assert baselines.mean_fill(images, masks, mean_image)[0, 1, 1, 0] == pytest.approx(0.9)
     assert baselines.mean_fill(images, masks, 0.5)[0, 1, 1, 0] == pytest.approx(0.5)
-    assert baselines.mean_fill(images, masks)[0, 1, 1, 0] == pytest.approx(0.4)  # (0.2 + 0.4 + 0.6) / 3
+    assert baselines.mean_fill(images, masks)[0, 1, 1, 0] == pytest.approx(
+        0.4
+    )  # (0.2 + 0.4 + 0.6) / 3
     np.testing.assert_allclose(baselines.mean_fill(images, masks)[masks == 0], images[masks == 0])
 
 
@@ -87,7 +93,9 @@ def test_best_parameter_picks_the_candidate_with_the_highest_mean_psnr():
     best, scores = baselines.best_parameter(shift, [0.3, -0.1, 0.05], clean - 0.1, clean)
 
     assert best == 0.05
-    assert scores[0.05] == pytest.approx(10 * np.log10(1 / 0.05**2), abs=1e-3)  # error 0.05 everywhere
+    assert scores[0.05] == pytest.approx(
+        10 * np.log10(1 / 0.05**2), abs=1e-3
+    )  # error 0.05 everywhere
     assert scores[0.3] == pytest.approx(10 * np.log10(1 / 0.2**2), abs=1e-3)  # error 0.2 everywhere
 
 
@@ -105,5 +113,7 @@ def test_score_restorations_matches_the_psnr_formula_and_caps_perfect_images():
     scores = baselines.score_restorations(restored, clean)
 
     np.testing.assert_allclose(scores["psnr"][:2], [20.0, 10 * np.log10(1 / 0.02)], atol=1e-4)
-    assert scores["psnr"][2] == pytest.approx(10 * np.log10(255**2 * 12))  # perfect: capped near 58.9 dB
+    assert scores["psnr"][2] == pytest.approx(
+        10 * np.log10(255**2 * 12)
+    )  # perfect: capped near 58.9 dB
     assert scores["ssim"][2] == pytest.approx(1.0) and scores["ssim"][1] < 1.0

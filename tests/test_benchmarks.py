@@ -30,8 +30,16 @@ import run_all  # noqa: E402
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?"
 # Rows each benchmark must report at least (one per model it measures).
-MINIMUM_ROWS = {"classifier": 2, "vae": 2, "gan": 3, "wgan_gp": 1, "enhancement": 4, "synthetic": 2, "widgets": 3,
-                "vs_tutorial": 3}
+MINIMUM_ROWS = {
+    "classifier": 2,
+    "vae": 2,
+    "gan": 3,
+    "wgan_gp": 1,
+    "enhancement": 4,
+    "synthetic": 2,
+    "widgets": 3,
+    "vs_tutorial": 3,
+}
 # Benchmarks whose every row trains a model, so their training seconds must be a number.
 TRAINED = {"classifier", "vae", "gan", "wgan_gp", "enhancement", "vs_tutorial"}
 
@@ -46,7 +54,9 @@ def parse_table(output):
         if not line.startswith("|"):
             break
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        assert len(cells) == len(columns), f"a table row with {len(cells)} cells, not {len(columns)}: {line}"
+        assert len(cells) == len(columns), (
+            f"a table row with {len(cells)} cells, not {len(columns)}: {line}"
+        )
         rows.append(dict(zip(columns, cells, strict=True)))
     return rows
 
@@ -66,7 +76,11 @@ def smoke_run(tmp_path_factory):
     env = dict(os.environ, COURSE_CACHE_DIR=str(tmp_path_factory.mktemp("cache")), COURSE_SMOKE="1")
     result = subprocess.run(
         [sys.executable, str(BENCHMARKS_DIR / "run_all.py"), "--smoke"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1200,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     return result.returncode, result.stdout + result.stderr
 
@@ -76,15 +90,25 @@ def smoke_run(tmp_path_factory):
 def test_run_all_smoke_prints_a_row_of_numbers_per_model(smoke_run):
     returncode, output = smoke_run
     assert returncode == 0, f"run_all.py --smoke failed (exit {returncode}):\n{output[-6000:]}"
-    for key in ("- date:", "- machine:", "- versions: Python", "- load average", "smoke run, not meaningful"):
+    for key in (
+        "- date:",
+        "- machine:",
+        "- versions: Python",
+        "- load average",
+        "smoke run, not meaningful",
+    ):
         assert key in output, f"the header lacks {key!r}:\n{output[-3000:]}"
     rows = parse_table(output)
     expected = set(run_all.BENCHMARKS) - set(run_all.SMOKE_SKIPPED)
     counts = {name: sum(row["benchmark"] == name for row in rows) for name in run_all.BENCHMARKS}
     for name in expected:
-        assert counts[name] >= MINIMUM_ROWS[name], f"{name}: {counts[name]} rows, expected ≥ {MINIMUM_ROWS[name]}"
+        assert counts[name] >= MINIMUM_ROWS[name], (
+            f"{name}: {counts[name]} rows, expected ≥ {MINIMUM_ROWS[name]}"
+        )
     for name, reason in run_all.SMOKE_SKIPPED.items():
-        assert f"{name} ({reason})" in output, f"{name} is skipped in smoke runs but the output does not say so"
+        assert f"{name} ({reason})" in output, (
+            f"{name} is skipped in smoke runs but the output does not say so"
+        )
     for row in rows:
         assert not row["model"].startswith("ERROR"), row
         training = number_or_dash(row["training s"])
@@ -101,7 +125,9 @@ def test_run_all_smoke_prints_a_row_of_numbers_per_model(smoke_run):
 @pytest.mark.notebook
 def test_vs_tutorial_smoke_reports_two_fids_and_their_ratio(smoke_run):
     _, output = smoke_run
-    match = re.search(rf"course ({NUMBER}), tutorial ({NUMBER}), ratio course/tutorial ({NUMBER})", output)
+    match = re.search(
+        rf"course ({NUMBER}), tutorial ({NUMBER}), ratio course/tutorial ({NUMBER})", output
+    )
     assert match, f"no FID comparison line in the output:\n{output[-3000:]}"
     course, tutorial, ratio = map(float, match.groups())
     assert course > 0 and tutorial > 0 and math.isfinite(course) and math.isfinite(tutorial)
@@ -126,20 +152,29 @@ def test_write_results_replaces_only_its_own_section(tmp_path):
     assert "second" in text and "first" not in text
     path.write_text(text + "\n## Added later\n\nalso kept\n")
     run_all.write_results("## All benchmarks (run_all)\n\nthird", path)
-    assert path.read_text().endswith("third\n" + run_all.END_MARKER + "\n\n## Added later\n\nalso kept\n")
+    assert path.read_text().endswith(
+        "third\n" + run_all.END_MARKER + "\n\n## Added later\n\nalso kept\n"
+    )
 
 
 def test_smoke_runs_refuse_to_write_results():
     result = subprocess.run(
         [sys.executable, str(BENCHMARKS_DIR / "run_all.py"), "--smoke", "--write-results"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0 and "--write-results" in result.stderr
 
 
 def test_markdown_table_writes_dashes_for_missing_numbers():
-    rows = [run_all.Row("gan", "DCGAN", 12.34, 5678.9, "generated", "FID 3.21", "—", None),
-            run_all.Row("widgets", "explorer", None, None, "", "median update 17.0 ms", "≤ 30 ms", True)]
+    rows = [
+        run_all.Row("gan", "DCGAN", 12.34, 5678.9, "generated", "FID 3.21", "—", None),
+        run_all.Row(
+            "widgets", "explorer", None, None, "", "median update 17.0 ms", "≤ 30 ms", True
+        ),
+    ]
     table = parse_table(run_all.markdown_table(rows))
     assert [number_or_dash(row["training s"]) for row in table] == [12.3, None]
     assert table[0]["samples/s"] == "5679 (generated)" and table[1]["samples/s"] == "—"
@@ -162,8 +197,11 @@ def test_tutorial_dcgan_has_the_tutorials_architecture_and_settings():
     assert gan.generator.count_params() == 2_330_944
     assert gan.discriminator.count_params() == 212_865
     assert gan.latent_dim == 100 and gan.ema_generator is None and gan.real_label == 1.0
-    kernels = [layer.kernel_size for layer in gan.generator.layers + gan.discriminator.layers
-               if hasattr(layer, "kernel_size")]
+    kernels = [
+        layer.kernel_size
+        for layer in gan.generator.layers + gan.discriminator.layers
+        if hasattr(layer, "kernel_size")
+    ]
     assert kernels == [(5, 5)] * 5
     for optimizer in (gan.generator_optimizer, gan.discriminator_optimizer):
         assert float(optimizer.learning_rate) == pytest.approx(1e-4)
@@ -178,9 +216,13 @@ def test_wall_clock_budget_stops_within_an_epoch():
     from course_lib.models import dcgan
 
     (x_train, _), _ = data.load_dataset("mnist")
-    images = data.scale_images(x_train[:2000], value_range=(-1, 1))  # 31 batches of 64: 3 groups of 10 and 1
+    images = data.scale_images(
+        x_train[:2000], value_range=(-1, 1)
+    )  # 31 batches of 64: 3 groups of 10 and 1
     gan = dcgan.build_dcgan(seed=0)
-    result = bench_vs_tutorial.train_for("course", gan, images, 64, True, seconds=0.0, seed=0, verbose=False)
+    result = bench_vs_tutorial.train_for(
+        "course", gan, images, 64, True, seconds=0.0, seed=0, verbose=False
+    )
     # A zero budget ends training after the first call of the compiled step: 10 steps, not a whole epoch.
     assert result["steps"] == dcgan.MNIST_RECIPE["steps_per_execution"]
     assert result["images"] == 640 and result["train_seconds"] > 0
@@ -189,8 +231,12 @@ def test_wall_clock_budget_stops_within_an_epoch():
 def _names(source, context):
     """Names a piece of Python source reads (`ast.Load`) or binds (`ast.Store`, functions, imports)."""
     # IPython magics (`%pip ...`, `!ls`) become `pass`, keeping their indentation.
-    source = "\n".join(line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
-                       else line for line in source.splitlines())
+    source = "\n".join(
+        line[: len(line) - len(line.lstrip())] + "pass"
+        if line.lstrip().startswith(("%", "!"))
+        else line
+        for line in source.splitlines()
+    )
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Name) and isinstance(node.ctx, context):
@@ -218,19 +264,31 @@ def test_notebook_benchmarks_read_only_names_their_lesson_defines(module, prelud
     for cell in notebook.cells:
         if cell.cell_type == "code":
             defined |= _names(cell.source, ast.Store)
-    wanted = (_names(prelude, ast.Load) | _names(module.DUMP, ast.Load)) - _names(prelude, ast.Store)
+    wanted = (_names(prelude, ast.Load) | _names(module.DUMP, ast.Load)) - _names(
+        prelude, ast.Store
+    )
     missing = sorted(wanted - defined - set(dir(builtins)) - {"__import__"})
-    assert not missing, f"{module.__name__} reads {missing}, which {module.NOTEBOOK.name} no longer defines"
+    assert not missing, (
+        f"{module.__name__} reads {missing}, which {module.NOTEBOOK.name} no longer defines"
+    )
 
 
 def test_notebook_runner_runs_in_the_chosen_mode_and_reads_the_dump(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_SMOKE", "0")
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("import os\nmode = os.environ['COURSE_SMOKE']\nvalues = [1, 2, 3]")]
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "import os\nmode = os.environ['COURSE_SMOKE']\nvalues = [1, 2, 3]"
+        )
+    ]
     path, executed = tmp_path / "lesson.ipynb", tmp_path / "executed.ipynb"
     nbformat.write(notebook, path)
     report = bench_enhancement.run_notebook(
-        path, executed, timeout=120, dump_expression="{'mode': mode, 'total': _total}", smoke=True,
+        path,
+        executed,
+        timeout=120,
+        dump_expression="{'mode': mode, 'total': _total}",
+        smoke=True,
         prelude="_total = sum(values)",
     )
     assert report == {"mode": "1", "total": 6}

@@ -22,8 +22,12 @@ def test_dragging_a_slider_in_jupyterlab_changes_the_decoded_image():
     notebook = Path(os.environ.get("COURSE_BROWSER_NOTEBOOK", LESSON))
     chromium = find_chromium()
     if chromium is None:
-        pytest.skip("no Chromium found: install it with `apt-get install chromium` (or set COURSE_CHROMIUM)")
-    pytest.importorskip("playwright", reason="the browser test needs `pip install playwright` (in the test extra)")
+        pytest.skip(
+            "no Chromium found: install it with `apt-get install chromium` (or set COURSE_CHROMIUM)"
+        )
+    pytest.importorskip(
+        "playwright", reason="the browser test needs `pip install playwright` (in the test extra)"
+    )
     ipywidgets = pytest.importorskip("ipywidgets")
     if int(ipywidgets.__version__.split(".")[0]) < 8:
         pytest.skip(
@@ -33,7 +37,9 @@ def test_dragging_a_slider_in_jupyterlab_changes_the_decoded_image():
         )
     assert notebook.is_file(), f"{notebook} is missing"
     result = run_notebook_and_drag_slider(notebook, ARTIFACTS, chromium, env={"COURSE_SMOKE": "1"})
-    assert not result["tracebacks"], f"the notebook printed errors in JupyterLab: {result['tracebacks']}"
+    assert not result["tracebacks"], (
+        f"the notebook printed errors in JupyterLab: {result['tracebacks']}"
+    )
     assert result["before"][:8] == b"\x89PNG\r\n\x1a\n"
     assert result["after"] != result["before"], "the image did not change after dragging the slider"
     assert all(path.is_file() for path in result["screenshots"])

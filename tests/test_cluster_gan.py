@@ -62,7 +62,9 @@ def test_save_and_load_keeps_the_clusters_and_the_samples(trained, tmp_path):
     noise = np.random.default_rng(6).standard_normal((4, gan.latent_dim)).astype("float32")
     labels = [0, 1, 0, 1]
     np.testing.assert_allclose(
-        loaded.generate(noise=noise, labels=labels), gan.generate(noise=noise, labels=labels), atol=1e-6
+        loaded.generate(noise=noise, labels=labels),
+        gan.generate(noise=noise, labels=labels),
+        atol=1e-6,
     )
 
 
@@ -79,4 +81,6 @@ def test_the_recipe_is_lesson_08s_conditional_recipe_with_clusters():
 def test_bad_cluster_frequencies_are_refused():
     gan = cluster_gan.build_cluster_gan([1, 1])
     with pytest.raises(ValueError, match="non-negative shares"):
-        cluster_gan.ClusterConditionedGAN(gan.generator, gan.discriminator, cluster_frequencies=[-1, 2])
+        cluster_gan.ClusterConditionedGAN(
+            gan.generator, gan.discriminator, cluster_frequencies=[-1, 2]
+        )

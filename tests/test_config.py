@@ -15,7 +15,10 @@ def test_pick_returns_the_smoke_value_in_smoke_mode(smoke_mode):
     assert config.mode_name() == "smoke"
 
 
-@pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), ("YES", True), ("0", False), ("", False), ("off", False)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("1", True), ("true", True), ("YES", True), ("0", False), ("", False), ("off", False)],
+)
 def test_smoke_flag_accepts_common_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("COURSE_SMOKE", raw)
     assert config.is_smoke() is expected

@@ -37,14 +37,29 @@ def offline(monkeypatch):
 def test_load_dataset_reads_the_verified_local_copy(name):
     (x_train, y_train), (x_test, y_test) = data.load_dataset(name)
     assert x_train.shape == (60_000, 28, 28) and x_train.dtype == np.uint8
-    assert y_train.shape == (60_000,) and x_test.shape == (10_000, 28, 28) and y_test.shape == (10_000,)
+    assert (
+        y_train.shape == (60_000,)
+        and x_test.shape == (10_000, 28, 28)
+        and y_test.shape == (10_000,)
+    )
     assert set(np.unique(y_train)) == set(range(10))
 
 
 @requires_local_data
 def test_load_dataset_matches_the_published_label_counts():
     (_, y_train), (_, y_test) = data.load_dataset("mnist")
-    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(y_train).tolist() == [
+        5923,
+        6742,
+        5958,
+        6131,
+        5842,
+        5421,
+        5918,
+        6265,
+        5851,
+        5949,
+    ]
     assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
@@ -82,7 +97,9 @@ def test_without_a_data_folder_load_dataset_uses_keras_datasets(monkeypatch):
     arrays = (np.zeros((60_000, 28, 28), np.uint8), np.zeros(60_000, np.uint8))
     test_arrays = (np.zeros((10_000, 28, 28), np.uint8), np.zeros(10_000, np.uint8))
     calls = []
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: calls.append(1) or (arrays, test_arrays))
+    monkeypatch.setattr(
+        keras.datasets.mnist, "load_data", lambda: calls.append(1) or (arrays, test_arrays)
+    )
     (x_train, _), _ = data.load_dataset("mnist")
     assert calls == [1] and x_train.shape == (60_000, 28, 28)
 
@@ -109,7 +126,9 @@ def test_file_that_is_not_a_zip_is_reported_as_corrupt(tmp_path):
 
 def test_wrong_shapes_are_named(tmp_path):
     _write_npz(tmp_path / "mnist.npz", x_train=np.zeros((60_000, 784), np.uint8))
-    with pytest.raises(data.DataFileError, match=r"x_train has shape \(60000, 784\), expected \(60000, 28, 28\)"):
+    with pytest.raises(
+        data.DataFileError, match=r"x_train has shape \(60000, 784\), expected \(60000, 28, 28\)"
+    ):
         data.load_dataset("mnist", data_dir=tmp_path, verify=False)
 
 
@@ -121,7 +140,9 @@ def test_wrong_dtype_is_named(tmp_path):
 
 def test_missing_arrays_are_listed(tmp_path):
     np.savez(tmp_path / "mnist.npz", images=np.zeros((3, 28, 28), np.uint8))
-    with pytest.raises(data.DataFileError, match=r"lacks \['x_train', 'y_train', 'x_test', 'y_test'\]"):
+    with pytest.raises(
+        data.DataFileError, match=r"lacks \['x_train', 'y_train', 'x_test', 'y_test'\]"
+    ):
         data.load_dataset("mnist", data_dir=tmp_path)
 
 
@@ -178,7 +199,9 @@ def test_binarize_thresholds_and_checks_its_input():
 def test_train_validation_split_is_disjoint_and_complete():
     images = np.arange(100)
     labels = np.arange(100) % 10
-    (train_x, train_y), (valid_x, valid_y) = data.train_validation_split(images, labels, validation_size=0.2, seed=0)
+    (train_x, train_y), (valid_x, valid_y) = data.train_validation_split(
+        images, labels, validation_size=0.2, seed=0
+    )
     assert len(train_x) == 80 and len(valid_x) == 20
     assert sorted(np.concatenate([train_x, valid_x]).tolist()) == list(range(100))
     np.testing.assert_array_equal(train_y, train_x % 10)

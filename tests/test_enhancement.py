@@ -16,7 +16,9 @@ def _digits(count=16, seed=0):
     for index in range(count):
         for _ in range(3):
             centre = rng.uniform(8, 20, size=2)
-            images[index, ..., 0] += np.exp(-((rows - centre[0]) ** 2 + (cols - centre[1]) ** 2) / 18.0)
+            images[index, ..., 0] += np.exp(
+                -((rows - centre[0]) ** 2 + (cols - centre[1]) ** 2) / 18.0
+            )
     return np.clip(images, 0, 1)
 
 
@@ -75,8 +77,12 @@ def test_unet_rejects_more_levels_than_a_28_pixel_image_can_halve():
 def test_a_few_training_steps_lower_the_denoising_loss():
     keras.utils.set_random_seed(0)
     clean = _digits(32)
-    noisy = np.clip(clean + np.random.default_rng(3).normal(0, 0.3, clean.shape), 0, 1).astype(np.float32)
-    model = enhancement.compile_enhancer(enhancement.build_denoiser(filters=(8, 16)), learning_rate=3e-3)
+    noisy = np.clip(clean + np.random.default_rng(3).normal(0, 0.3, clean.shape), 0, 1).astype(
+        np.float32
+    )
+    model = enhancement.compile_enhancer(
+        enhancement.build_denoiser(filters=(8, 16)), learning_rate=3e-3
+    )
     before = model.evaluate(noisy, clean, verbose=0)[0]
 
     model.fit(noisy, clean, batch_size=32, epochs=15, verbose=0)
@@ -93,7 +99,9 @@ def test_enhancement_models_survive_a_save_and_load_round_trip(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path)
 
-    np.testing.assert_allclose(loaded.predict(small, verbose=0), model.predict(small, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(small, verbose=0), model.predict(small, verbose=0), atol=1e-6
+    )
 
 
 def test_clip_to_unit_range_clips_forward_but_passes_gradients_even_at_the_edges():

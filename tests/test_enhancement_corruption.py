@@ -11,7 +11,9 @@ def test_downsample_averages_each_two_by_two_block():
 
     small = corruption.downsample(image, factor=2)
 
-    expected = np.array([[0 + 1 + 4 + 5, 2 + 3 + 6 + 7], [8 + 9 + 12 + 13, 10 + 11 + 14 + 15]]) / 4 / 15
+    expected = (
+        np.array([[0 + 1 + 4 + 5, 2 + 3 + 6 + 7], [8 + 9 + 12 + 13, 10 + 11 + 14 + 15]]) / 4 / 15
+    )
     assert small.shape == (1, 2, 2, 1) and small.dtype == np.float32
     np.testing.assert_allclose(small[0, :, :, 0], expected, rtol=1e-6)
 
@@ -55,7 +57,9 @@ def test_apply_masks_hides_exactly_the_masked_pixels():
 
 def test_apply_masks_refuses_masks_of_another_shape():
     with pytest.raises(ValueError, match="one mask per image"):
-        corruption.apply_masks(np.zeros((2, 28, 28, 1), np.float32), np.zeros((2, 28, 28), np.float32))
+        corruption.apply_masks(
+            np.zeros((2, 28, 28, 1), np.float32), np.zeros((2, 28, 28), np.float32)
+        )
 
 
 def test_random_square_masks_respect_the_margin():

@@ -7,8 +7,15 @@ from course_lib import environment
 
 @pytest.mark.parametrize(
     "package, version",
-    [("tensorflow", "2.20.0"), ("tensorflow", "2.21.0"), ("keras", "3.13.2"), ("keras", "3.15.1"),
-     ("ipywidgets", "7.7.1"), ("ipywidgets", "8.1.9"), ("python", "3.12.3")],
+    [
+        ("tensorflow", "2.20.0"),
+        ("tensorflow", "2.21.0"),
+        ("keras", "3.13.2"),
+        ("keras", "3.15.1"),
+        ("ipywidgets", "7.7.1"),
+        ("ipywidgets", "8.1.9"),
+        ("python", "3.12.3"),
+    ],
 )
 def test_check_version_accepts_colab_and_newest_releases(package, version):
     assert environment.check_version(package, version) is None
@@ -16,7 +23,12 @@ def test_check_version_accepts_colab_and_newest_releases(package, version):
 
 @pytest.mark.parametrize(
     "package, version",
-    [("tensorflow", "2.15.0"), ("tensorflow", "2.22.0"), ("keras", "2.15.0"), ("ipywidgets", "7.6.5")],
+    [
+        ("tensorflow", "2.15.0"),
+        ("tensorflow", "2.22.0"),
+        ("keras", "2.15.0"),
+        ("ipywidgets", "7.6.5"),
+    ],
 )
 def test_check_version_explains_an_unsupported_version(package, version):
     problem = environment.check_version(package, version)
@@ -30,9 +42,19 @@ def test_check_version_reports_a_missing_package():
 def test_setup_reports_versions_mode_and_data_source(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_SMOKE", "1")
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    assert environment.setup(seed=5) is None  # a notebook's setup cell shows the report once, not twice
+    assert (
+        environment.setup(seed=5) is None
+    )  # a notebook's setup cell shows the report once, not twice
     printed = capsys.readouterr().out
-    for line in ("TensorFlow", "Keras", "ipywidgets", "Device", "Mode  ", "Data  ", "Seed         5"):
+    for line in (
+        "TensorFlow",
+        "Keras",
+        "ipywidgets",
+        "Device",
+        "Mode  ",
+        "Data  ",
+        "Seed         5",
+    ):
         assert line in printed
     assert "smoke" in printed and str(tmp_path) in printed
     report = environment.environment_report()
@@ -44,7 +66,9 @@ def test_setup_warns_about_a_version_outside_the_supported_range(monkeypatch):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         environment.setup(verbose=False)
-    unsupported = [w for w in caught if issubclass(w.category, environment.UnsupportedVersionWarning)]
+    unsupported = [
+        w for w in caught if issubclass(w.category, environment.UnsupportedVersionWarning)
+    ]
     assert unsupported and "keras" in str(unsupported[0].message)
 
 

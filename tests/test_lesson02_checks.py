@@ -129,19 +129,39 @@ def _cross_entropy_per_example(labels, logits):
 
 WRONG_ANSWERS = [
     ("mlp_forward", _forward_without_relu, "no activation between the layers"),
-    ("mlp_forward", _forward_with_relu_after_every_layer, "ReLU was applied after the last layer too"),
+    (
+        "mlp_forward",
+        _forward_with_relu_after_every_layer,
+        "ReLU was applied after the last layer too",
+    ),
     ("mlp_forward", _forward_without_bias, "the biases are missing"),
     ("mlp_forward", _forward_with_sigmoid, "that is a sigmoid between the layers"),
     ("mlp_forward", _forward_returning_probabilities, "return the logits themselves"),
-    ("mlp_forward", _forward_through_the_first_layer_only, "expected the logits to have shape (8, 4), got (8, 16)"),
+    (
+        "mlp_forward",
+        _forward_through_the_first_layer_only,
+        "expected the logits to have shape (8, 4), got (8, 16)",
+    ),
     ("softmax_cross_entropy", _cross_entropy_naive, "the loss is not finite"),
     ("softmax_cross_entropy", _cross_entropy_log_of_softmax, "the loss is not finite"),
-    ("softmax_cross_entropy", _cross_entropy_shifted_by_the_batch_maximum, "Subtract each row's own maximum"),
-    ("softmax_cross_entropy", _cross_entropy_summed, "did you sum over the batch instead of averaging?"),
+    (
+        "softmax_cross_entropy",
+        _cross_entropy_shifted_by_the_batch_maximum,
+        "Subtract each row's own maximum",
+    ),
+    (
+        "softmax_cross_entropy",
+        _cross_entropy_summed,
+        "did you sum over the batch instead of averaging?",
+    ),
     ("softmax_cross_entropy", _cross_entropy_over_every_class, "averages -log p over every class"),
     ("softmax_cross_entropy", _cross_entropy_with_log10, "not log10"),
     ("softmax_cross_entropy", _cross_entropy_of_probabilities, "the loss is minus its *logarithm*"),
-    ("softmax_cross_entropy", _cross_entropy_per_example, "a single number (shape ()), got shape (6,)"),
+    (
+        "softmax_cross_entropy",
+        _cross_entropy_per_example,
+        "a single number (shape ()), got shape (6,)",
+    ),
 ]
 
 
@@ -200,7 +220,9 @@ def _cross_entropy_with_log_softmax(labels, logits):
 
 
 def _cross_entropy_with_tensorflow(labels, logits):
-    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    return tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    )
 
 
 def _cross_entropy_with_keras_loss(labels, logits):
@@ -239,10 +261,18 @@ def test_other_correct_way_of_writing_it_is_accepted(name, answer):
 def test_expected_values_agree_with_keras_which_the_checks_never_call():
     # The checks compute in NumPy; here the same cases go through Keras, as an independent witness.
     x, parameters = checks._mlp_case((6, 16, 8, 4), seed=202)
-    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(16, "relu"), keras.layers.Dense(8, "relu"),
-                              keras.layers.Dense(4)])
+    model = keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(16, "relu"),
+            keras.layers.Dense(8, "relu"),
+            keras.layers.Dense(4),
+        ]
+    )
     model.set_weights([array for pair in parameters for array in pair])
-    expected = checks._forward(x.astype(np.float64), [(k.astype(np.float64), b.astype(np.float64)) for k, b in parameters])
+    expected = checks._forward(
+        x.astype(np.float64), [(k.astype(np.float64), b.astype(np.float64)) for k, b in parameters]
+    )
     np.testing.assert_allclose(model(x), expected, rtol=1e-5, atol=1e-5)
 
 

@@ -41,7 +41,9 @@ def test_reference_solution_gets_full_marks(name):
 
 @requires_local_data
 def test_reference_small_cnn_gets_full_marks():
-    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)["build_small_cnn"]
+    solution = notebook_functions(ROOT / "exercise_sources" / NOTEBOOK, EXERCISES)[
+        "build_small_cnn"
+    ]
 
     result = checks.check_build_small_cnn.grade(solution)
 
@@ -63,7 +65,16 @@ def test_stub_of_the_exercise_notebook_scores_zero_and_is_not_attempted(name):
 
 
 def test_expected_sizes_are_what_keras_conv2d_produces():
-    cases = [(28, 3, 1), (28, 5, 1), (28, 3, 2), (27, 4, 3), (7, 7, 1), (27, 3, 2), (7, 5, 3), (14, 1, 1)]
+    cases = [
+        (28, 3, 1),
+        (28, 5, 1),
+        (28, 3, 2),
+        (27, 4, 3),
+        (7, 7, 1),
+        (27, 3, 2),
+        (7, 5, 3),
+        (14, 1, 1),
+    ]
     for size, kernel_size, stride in cases:
         for padding in ("valid", "same"):
             layer = layers.Conv2D(1, kernel_size, strides=stride, padding=padding)
@@ -75,7 +86,10 @@ def test_expected_sizes_are_what_keras_conv2d_produces():
             assert keras_size == expected, (size, kernel_size, stride, padding)
 
 
-@pytest.mark.parametrize(("input_shape", "stack"), [((28, 28, 1), checks.REFERENCE_STACK), ((36, 28, 3), checks.MIXED_STACK)])
+@pytest.mark.parametrize(
+    ("input_shape", "stack"),
+    [((28, 28, 1), checks.REFERENCE_STACK), ((36, 28, 3), checks.MIXED_STACK)],
+)
 def test_expected_stack_shapes_are_what_a_keras_model_produces(input_shape, stack):
     model = _keras_model_of(input_shape, stack)
     assert model.output_shape[1:] == checks._stack_shape(input_shape, stack)
@@ -104,7 +118,11 @@ def _size_ignoring_stride(size, kernel_size, stride=1, padding="valid"):
 
 
 def _size_rounded_up(size, kernel_size, stride=1, padding="valid"):
-    return math.ceil((size - kernel_size) / stride) + 1 if padding == "valid" else math.ceil(size / stride)
+    return (
+        math.ceil((size - kernel_size) / stride) + 1
+        if padding == "valid"
+        else math.ceil(size / stride)
+    )
 
 
 def _size_with_true_division(size, kernel_size, stride=1, padding="valid"):
@@ -171,32 +189,72 @@ def _reference_shape(input_shape, stack):
 
 
 def _cnn_without_softmax():
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3, activation="relu"), layers.MaxPooling2D(2),
-                             layers.Flatten(), layers.Dense(10)])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(8, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(10),
+        ]
+    )
 
 
 def _cnn_with_five_outputs():
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3, activation="relu"), layers.MaxPooling2D(2),
-                             layers.Flatten(), layers.Dense(5, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(8, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(5, activation="softmax"),
+        ]
+    )
 
 
 def _mlp_instead_of_cnn():
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(64, activation="relu"),
-                             layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def _cnn_far_too_big():
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(64, 3, padding="same", activation="relu"),
-                             layers.Flatten(), layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(64, 3, padding="same", activation="relu"),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def _cnn_without_return():
-    keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(10, activation="softmax")])
+    keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(8, 3),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def _cnn_for_flat_inputs():
-    return keras.Sequential([keras.Input((784,)), layers.Reshape((28, 28, 1)), layers.Conv2D(8, 3, activation="relu"),
-                             layers.Flatten(), layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((784,)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(8, 3, activation="relu"),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 WRONG_ANSWERS = [
@@ -235,8 +293,14 @@ def test_typical_wrong_answer_is_rejected_with_its_specific_message(name, answer
 
 
 def _cnn_too_weak_to_learn():
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(1, 3), layers.GlobalAveragePooling2D(),
-                             layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(1, 3),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def _cnn_with_slow_batch_norm():
@@ -254,7 +318,10 @@ def _cnn_with_slow_batch_norm():
 @requires_local_data
 @pytest.mark.parametrize(
     ("answer", "words"),
-    [(_cnn_too_weak_to_learn, "it needs 90%"), (_cnn_with_slow_batch_norm, "Use BatchNormalization(momentum=0.9)")],
+    [
+        (_cnn_too_weak_to_learn, "it needs 90%"),
+        (_cnn_with_slow_batch_norm, "Use BatchNormalization(momentum=0.9)"),
+    ],
     ids=["too_weak", "slow_batch_norm"],
 )
 def test_a_cnn_that_does_not_learn_enough_gets_the_structure_point_only(answer, words):

@@ -55,7 +55,9 @@ def test_the_checks_expected_values_agree_with_scipy_and_with_the_closed_form():
     # The loop-based and the vectorised KID expectations agree.
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(6, 4)), rng.normal(size=(5, 4))
-    assert checks._mmd_variants(x, y, loops=True)[0] == pytest.approx(checks._mmd_variants(x, y, loops=False)[0])
+    assert checks._mmd_variants(x, y, loops=True)[0] == pytest.approx(
+        checks._mmd_variants(x, y, loops=False)[0]
+    )
 
 
 # Typical wrong answers, each with the words its message must contain.
@@ -103,7 +105,9 @@ def _frechet_signs_flipped(mean_1, covariance_1, mean_2, covariance_2):
 
 def _frechet_sum_instead_of_trace(mean_1, covariance_1, mean_2, covariance_2):
     root = np.real(scipy.linalg.sqrtm(covariance_1 @ covariance_2))
-    return float(np.sum((mean_1 - mean_2) ** 2) + np.trace(covariance_1 + covariance_2) - 2 * np.sum(root))
+    return float(
+        np.sum((mean_1 - mean_2) ** 2) + np.trace(covariance_1 + covariance_2) - 2 * np.sum(root)
+    )
 
 
 def _frechet_negated(mean_1, covariance_1, mean_2, covariance_2):
@@ -128,7 +132,10 @@ def _kid_biased(real_features, generated_features):
 def _kid_diagonal_removed_but_divided_by_m_squared(real_features, generated_features):
     d = real_features.shape[1]
     kernel = lambda a, b: (a @ b.T / d + 1.0) ** 3  # noqa: E731
-    k_xx, k_yy = kernel(real_features, real_features), kernel(generated_features, generated_features)
+    k_xx, k_yy = (
+        kernel(real_features, real_features),
+        kernel(generated_features, generated_features),
+    )
     return float(
         (k_xx.sum() - np.trace(k_xx)) / k_xx.size
         + (k_yy.sum() - np.trace(k_yy)) / k_yy.size
@@ -141,7 +148,10 @@ def _kid_with_kernel(name, degree=3, scale=None, offset=1.0, cross_factor=2.0):
         m, n = len(real_features), len(generated_features)
         d = real_features.shape[1] if scale is None else scale(real_features)
         kernel = lambda a, b: (a @ b.T / d + offset) ** degree  # noqa: E731
-        k_xx, k_yy = kernel(real_features, real_features), kernel(generated_features, generated_features)
+        k_xx, k_yy = (
+            kernel(real_features, real_features),
+            kernel(generated_features, generated_features),
+        )
         return float(
             (k_xx.sum() - np.trace(k_xx)) / (m * (m - 1))
             + (k_yy.sum() - np.trace(k_yy)) / (n * (n - 1))
@@ -163,7 +173,10 @@ def _kid_cross_term_over_m_squared(real_features, generated_features):
     m, d = len(real_features), real_features.shape[1]
     n = len(generated_features)
     kernel = lambda a, b: (a @ b.T / d + 1.0) ** 3  # noqa: E731
-    k_xx, k_yy = kernel(real_features, real_features), kernel(generated_features, generated_features)
+    k_xx, k_yy = (
+        kernel(real_features, real_features),
+        kernel(generated_features, generated_features),
+    )
     return float(
         (k_xx.sum() - np.trace(k_xx)) / (m * (m - 1))
         + (k_yy.sum() - np.trace(k_yy)) / (n * (n - 1))
@@ -221,8 +234,11 @@ def _frechet_with_eigenvalues(mean_1, covariance_1, mean_2, covariance_2):
     # Tr √(Σ1 Σ2) is the sum of the square roots of the eigenvalues of Σ1 Σ2 (real and non-negative).
     eigenvalues = np.linalg.eigvals(covariance_1 @ covariance_2).real
     difference = mean_1 - mean_2
-    return difference @ difference + np.trace(covariance_1) + np.trace(covariance_2) - 2 * np.sum(
-        np.sqrt(np.clip(eigenvalues, 0, None))
+    return (
+        difference @ difference
+        + np.trace(covariance_1)
+        + np.trace(covariance_2)
+        - 2 * np.sum(np.sqrt(np.clip(eigenvalues, 0, None)))
     )
 
 
@@ -231,12 +247,17 @@ def _frechet_symmetric_form(mean_1, covariance_1, mean_2, covariance_2):
     values, vectors = np.linalg.eigh(covariance_1)
     root_1 = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
     inner = np.linalg.eigvalsh(root_1 @ covariance_2 @ root_1)
-    return float(np.sum((mean_1 - mean_2) ** 2) + np.trace(covariance_1 + covariance_2)
-                 - 2 * np.sum(np.sqrt(np.clip(inner, 0, None))))
+    return float(
+        np.sum((mean_1 - mean_2) ** 2)
+        + np.trace(covariance_1 + covariance_2)
+        - 2 * np.sum(np.sqrt(np.clip(inner, 0, None)))
+    )
 
 
 def _frechet_with_tensorflow(mean_1, covariance_1, mean_2, covariance_2):
-    root = tf.math.real(tf.linalg.sqrtm(tf.cast(tf.constant(covariance_1 @ covariance_2), tf.complex128)))
+    root = tf.math.real(
+        tf.linalg.sqrtm(tf.cast(tf.constant(covariance_1 @ covariance_2), tf.complex128))
+    )
     means = tf.reduce_sum(tf.square(tf.constant(mean_1 - mean_2)))
     return means + tf.linalg.trace(tf.constant(covariance_1 + covariance_2) - 2 * root)
 
@@ -244,9 +265,13 @@ def _frechet_with_tensorflow(mean_1, covariance_1, mean_2, covariance_2):
 def _kid_with_loops_over_rows(real_features, generated_features):
     m, n, d = len(real_features), len(generated_features), real_features.shape[1]
     kernel = lambda a, b: (a @ b.T / d + 1) ** 3  # noqa: E731
-    real_sum = sum(kernel(real_features[i : i + 1], np.delete(real_features, i, axis=0)).sum() for i in range(m))
+    real_sum = sum(
+        kernel(real_features[i : i + 1], np.delete(real_features, i, axis=0)).sum()
+        for i in range(m)
+    )
     generated_sum = sum(
-        kernel(generated_features[i : i + 1], np.delete(generated_features, i, axis=0)).sum() for i in range(n)
+        kernel(generated_features[i : i + 1], np.delete(generated_features, i, axis=0)).sum()
+        for i in range(n)
     )
     cross = kernel(real_features, generated_features).sum()
     return real_sum / (m * (m - 1)) + generated_sum / (n * (n - 1)) - 2 * cross / (m * n)

@@ -139,7 +139,9 @@ def test_traversal_rejects_a_transposed_result():
 def _direction_with_tensorflow(latents, has_attribute):
     latents = tf.constant(latents)
     mask = tf.constant(has_attribute, tf.bool)
-    return tf.reduce_mean(tf.boolean_mask(latents, mask), 0) - tf.reduce_mean(tf.boolean_mask(latents, ~mask), 0)
+    return tf.reduce_mean(tf.boolean_mask(latents, mask), 0) - tf.reduce_mean(
+        tf.boolean_mask(latents, ~mask), 0
+    )
 
 
 def _direction_reversed(latents, has_attribute):
@@ -169,4 +171,6 @@ def test_direction_rejects_subtracting_the_mean_of_all():
 
 
 def test_direction_rejects_sums():
-    _assert_rejected(_grade("attribute_direction", _direction_summed), "summed instead of averaging")
+    _assert_rejected(
+        _grade("attribute_direction", _direction_summed), "summed instead of averaging"
+    )

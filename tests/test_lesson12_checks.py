@@ -52,8 +52,11 @@ def _mse(images, references, axis=(1, 2, 3)):
 
 
 def _psnr_of_the_whole_batch(images, references, max_value=1.0):
-    return 10.0 * ops.log(max_value**2 / _mse(images, references, axis=None)) / np.log(10.0) * ops.ones(
-        (images.shape[0],)
+    return (
+        10.0
+        * ops.log(max_value**2 / _mse(images, references, axis=None))
+        / np.log(10.0)
+        * ops.ones((images.shape[0],))
     )
 
 
@@ -119,7 +122,11 @@ WRONG_ANSWERS = [
     ("downsample", _downsample_by_skipping, "keeps one pixel of each 2×2 block"),
     ("downsample", _downsample_summed, "sum of each 2×2 block"),
     ("downsample", _downsample_max_pool, "max-pooling"),
-    ("downsample", _downsample_hard_coded_size, "expected the downsampled images to have shape (3, 3, 5, 1)"),
+    (
+        "downsample",
+        _downsample_hard_coded_size,
+        "expected the downsampled images to have shape (3, 3, 5, 1)",
+    ),
     ("mean_fill", _fill_everywhere, "mean image everywhere"),
     ("mean_fill", _fill_nothing, "holes are still empty"),
     ("mean_fill", _fill_inverted_mask, "wrong way round"),
@@ -158,7 +165,9 @@ def _downsample_with_average_pool(images):
 
 def _downsample_with_numpy_slices(images):
     images = np.asarray(images)
-    return (images[:, ::2, ::2] + images[:, 1::2, ::2] + images[:, ::2, 1::2] + images[:, 1::2, 1::2]) / 4
+    return (
+        images[:, ::2, ::2] + images[:, 1::2, ::2] + images[:, ::2, 1::2] + images[:, 1::2, 1::2]
+    ) / 4
 
 
 def _fill_with_where(images, masks, mean_image):

@@ -54,26 +54,42 @@ def _counts(fraction, batch_size):
 
 def _batch_with_fraction_reversed(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
     synthetic, real = _counts(fraction, batch_size)
-    r, s = rng.choice(len(real_x), real, replace=False), rng.choice(len(syn_x), synthetic, replace=False)
+    r, s = (
+        rng.choice(len(real_x), real, replace=False),
+        rng.choice(len(syn_x), synthetic, replace=False),
+    )
     return np.concatenate([real_x[r], syn_x[s]]), np.concatenate([real_y[r], syn_y[s]])
 
 
-def _batch_with_the_wrong_indices_for_synthetic_labels(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
+def _batch_with_the_wrong_indices_for_synthetic_labels(
+    real_x, real_y, syn_x, syn_y, fraction, batch_size, rng
+):
     real, synthetic = _counts(fraction, batch_size)
-    r, s = rng.choice(len(real_x), real, replace=False), rng.choice(len(syn_x), synthetic, replace=False)
+    r, s = (
+        rng.choice(len(real_x), real, replace=False),
+        rng.choice(len(syn_x), synthetic, replace=False),
+    )
     return np.concatenate([real_x[r], syn_x[s]]), np.concatenate([real_y[r], syn_y[r[:synthetic]]])
 
 
-def _batch_with_images_shuffled_but_not_labels(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
+def _batch_with_images_shuffled_but_not_labels(
+    real_x, real_y, syn_x, syn_y, fraction, batch_size, rng
+):
     real, synthetic = _counts(fraction, batch_size)
-    r, s = rng.choice(len(real_x), real, replace=False), rng.choice(len(syn_x), synthetic, replace=False)
+    r, s = (
+        rng.choice(len(real_x), real, replace=False),
+        rng.choice(len(syn_x), synthetic, replace=False),
+    )
     images, labels = np.concatenate([real_x[r], syn_x[s]]), np.concatenate([real_y[r], syn_y[s]])
     return images[rng.permutation(batch_size)], labels
 
 
 def _batch_of_the_first_images(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
     real, synthetic = _counts(fraction, batch_size)
-    return (np.concatenate([real_x[:real], syn_x[:synthetic]]), np.concatenate([real_y[:real], syn_y[:synthetic]]))
+    return (
+        np.concatenate([real_x[:real], syn_x[:synthetic]]),
+        np.concatenate([real_y[:real], syn_y[:synthetic]]),
+    )
 
 
 def _batch_with_repeats(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
@@ -85,7 +101,10 @@ def _batch_with_repeats(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng)
 def _batch_with_the_global_rng(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
     real, synthetic = _counts(fraction, batch_size)
     fixed = np.random.default_rng(123)
-    r, s = fixed.choice(len(real_x), real, replace=False), fixed.choice(len(syn_x), synthetic, replace=False)
+    r, s = (
+        fixed.choice(len(real_x), real, replace=False),
+        fixed.choice(len(syn_x), synthetic, replace=False),
+    )
     return np.concatenate([real_x[r], syn_x[s]]), np.concatenate([real_y[r], syn_y[s]])
 
 
@@ -107,8 +126,16 @@ def _only_the_mean(accuracies):
 
 WRONG_ANSWERS = [
     ("mixed_batch", _batch_with_fraction_reversed, "share of *synthetic* examples"),
-    ("mixed_batch", _batch_with_the_wrong_indices_for_synthetic_labels, "labels do not belong to their images"),
-    ("mixed_batch", _batch_with_images_shuffled_but_not_labels, "labels do not belong to their images"),
+    (
+        "mixed_batch",
+        _batch_with_the_wrong_indices_for_synthetic_labels,
+        "labels do not belong to their images",
+    ),
+    (
+        "mixed_batch",
+        _batch_with_images_shuffled_but_not_labels,
+        "labels do not belong to their images",
+    ),
     ("mixed_batch", _batch_of_the_first_images, "always takes the first 10 real images"),
     ("mixed_batch", _batch_with_repeats, "draw without replacement"),
     ("mixed_batch", _batch_with_the_global_rng, "draw the indices with `rng`"),
@@ -135,12 +162,16 @@ def test_typical_wrong_answer_is_rejected_with_its_specific_message(name, answer
 # Other correct ways of writing each answer.
 
 
-def _batch_with_tensorflow_and_a_permutation(real_x, real_y, syn_x, syn_y, fraction, batch_size, rng):
+def _batch_with_tensorflow_and_a_permutation(
+    real_x, real_y, syn_x, syn_y, fraction, batch_size, rng
+):
     real, synthetic = _counts(fraction, batch_size)
     r, s = rng.permutation(len(real_x))[:real], rng.permutation(len(syn_x))[:synthetic]
     images = tf.concat([tf.gather(real_x, r), tf.gather(syn_x, s)], axis=0)
     labels = tf.concat([tf.gather(real_y, r), tf.gather(syn_y, s)], axis=0)
-    order = rng.permutation(batch_size)  # shuffling the whole batch, images and labels together, is fine too
+    order = rng.permutation(
+        batch_size
+    )  # shuffling the whole batch, images and labels together, is fine too
     return tf.gather(images, order), tf.gather(labels, order)
 
 

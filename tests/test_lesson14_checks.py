@@ -110,12 +110,16 @@ def _scale(image, label):
 
 def _pipeline_shuffle_before_cache(images, labels, batch_size, seed):
     dataset = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale)
-    return dataset.shuffle(len(images), seed=seed).cache().batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return (
+        dataset.shuffle(len(images), seed=seed).cache().batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    )
 
 
 def _pipeline_not_scaled(images, labels, batch_size, seed):
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))
-    dataset = dataset.map(lambda image, label: (tf.cast(image, "float32")[..., tf.newaxis], label)).cache()
+    dataset = dataset.map(
+        lambda image, label: (tf.cast(image, "float32")[..., tf.newaxis], label)
+    ).cache()
     return dataset.shuffle(len(images), seed=seed).batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
@@ -125,7 +129,9 @@ def _pipeline_without_prefetch(images, labels, batch_size, seed):
 
 
 def _pipeline_labels_shuffled_apart(images, labels, batch_size, seed):
-    image_set = tf.data.Dataset.from_tensor_slices(images).map(lambda image: _scale(image, 0)[0]).cache()
+    image_set = (
+        tf.data.Dataset.from_tensor_slices(images).map(lambda image: _scale(image, 0)[0]).cache()
+    )
     image_set = image_set.shuffle(len(images), seed=seed)
     label_set = tf.data.Dataset.from_tensor_slices(labels).shuffle(len(labels), seed=seed + 1)
     return tf.data.Dataset.zip((image_set, label_set)).batch(batch_size).prefetch(tf.data.AUTOTUNE)
@@ -133,7 +139,9 @@ def _pipeline_labels_shuffled_apart(images, labels, batch_size, seed):
 
 def _pipeline_dropping_the_last_batch(images, labels, batch_size, seed):
     dataset = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).cache()
-    return dataset.shuffle(len(images), seed=seed).batch(batch_size, drop_remainder=True).prefetch(2)
+    return (
+        dataset.shuffle(len(images), seed=seed).batch(batch_size, drop_remainder=True).prefetch(2)
+    )
 
 
 def _pipeline_cache_before_map(images, labels, batch_size, seed):
@@ -185,7 +193,9 @@ def test_timing_the_warmup_too_is_named_even_when_the_call_count_is_right():
     result = checks.check_median_seconds.grade(timing_first_call_instead_of_last)
 
     assert result.status in (core.WRONG, core.PARTLY_RIGHT)
-    assert any("warm-up run(s) were timed" in part.message for part in result.parts), result.report()
+    assert any("warm-up run(s) were timed" in part.message for part in result.parts), (
+        result.report()
+    )
 
 
 # Other correct ways of writing each answer.
@@ -201,7 +211,9 @@ def _amdahl_with_tensorflow(fraction, factor):
     return 1.0 / ((1.0 - fraction) + fraction / factor)
 
 
-def _median_with_numpy_and_a_list_comprehension(function, repeats=5, warmup=1, clock=time.perf_counter):
+def _median_with_numpy_and_a_list_comprehension(
+    function, repeats=5, warmup=1, clock=time.perf_counter
+):
     [function() for _ in range(warmup)]
 
     def one_run():
@@ -215,7 +227,11 @@ def _median_with_numpy_and_a_list_comprehension(function, repeats=5, warmup=1, c
 def _pipeline_scaled_in_numpy_first(images, labels, batch_size, seed):
     scaled = (np.asarray(images, np.float32) / 255.0)[..., np.newaxis]
     dataset = tf.data.Dataset.from_tensor_slices((scaled, labels)).cache()
-    return dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True).batch(batch_size).prefetch(1)
+    return (
+        dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size)
+        .prefetch(1)
+    )
 
 
 def _pipeline_with_keras_rescaling(images, labels, batch_size, seed):
@@ -223,8 +239,10 @@ def _pipeline_with_keras_rescaling(images, labels, batch_size, seed):
 
     rescale = keras.layers.Rescaling(1 / 255.0)
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))
-    dataset = dataset.map(lambda image, label: (rescale(tf.expand_dims(tf.cast(image, tf.float32), -1)), label),
-                          num_parallel_calls=tf.data.AUTOTUNE).cache()
+    dataset = dataset.map(
+        lambda image, label: (rescale(tf.expand_dims(tf.cast(image, tf.float32), -1)), label),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    ).cache()
     return dataset.shuffle(1000, seed=seed).batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 

@@ -19,7 +19,9 @@ def test_fid_of_a_set_with_itself_is_zero():
 def test_frechet_distance_matches_the_closed_form_for_diagonal_gaussians():
     mean_1, mean_2 = np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 0.0])
     variance_1, variance_2 = np.array([1.0, 4.0, 0.25]), np.array([9.0, 1.0, 0.25])
-    expected = np.sum((mean_1 - mean_2) ** 2) + np.sum((np.sqrt(variance_1) - np.sqrt(variance_2)) ** 2)
+    expected = np.sum((mean_1 - mean_2) ** 2) + np.sum(
+        (np.sqrt(variance_1) - np.sqrt(variance_2)) ** 2
+    )
     value = metrics.frechet_distance(mean_1, np.diag(variance_1), mean_2, np.diag(variance_2))
     assert value == pytest.approx(expected, rel=1e-9)  # 5 + 4 + 1 = 10
 
@@ -28,9 +30,13 @@ def test_frechet_distance_handles_correlated_covariances():
     rotation = np.array([[np.cos(0.3), -np.sin(0.3)], [np.sin(0.3), np.cos(0.3)]])
     covariance = rotation @ np.diag([4.0, 1.0]) @ rotation.T
     # Same covariance, shifted mean: the distance is the squared shift alone.
-    assert metrics.frechet_distance([0, 0], covariance, [3, 4], covariance) == pytest.approx(25.0, rel=1e-9)
+    assert metrics.frechet_distance([0, 0], covariance, [3, 4], covariance) == pytest.approx(
+        25.0, rel=1e-9
+    )
     # Scaled covariance c * S: Tr(S + c^2 S - 2 c S) = (1 - c)^2 Tr(S).
-    assert metrics.frechet_distance([0, 0], covariance, [0, 0], 9 * covariance) == pytest.approx(4 * 5.0, rel=1e-9)
+    assert metrics.frechet_distance([0, 0], covariance, [0, 0], 9 * covariance) == pytest.approx(
+        4 * 5.0, rel=1e-9
+    )
 
 
 def test_fid_between_two_gaussian_sets_approaches_the_closed_form():
@@ -83,7 +89,9 @@ def test_precision_and_recall_on_constructed_cases():
     one_cluster = rng.normal(0, 0.1, (200, 2))
     far_away = rng.normal(50, 0.1, (200, 2))
     precision, recall = metrics.precision_recall(two_clusters, one_cluster)
-    assert precision > 0.95 and 0.4 < recall < 0.6  # good samples, but only half of the data's modes
+    assert (
+        precision > 0.95 and 0.4 < recall < 0.6
+    )  # good samples, but only half of the data's modes
     precision, recall = metrics.precision_recall(two_clusters, far_away)
     assert precision == 0.0 and recall == 0.0
     precision, recall = metrics.precision_recall(two_clusters, two_clusters)
@@ -122,7 +130,10 @@ def test_reference_metrics_use_the_classifiers_features(monkeypatch):
     model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(features))
     images = np.random.default_rng(0).random((5, 28, 28, 1)).astype("float32")
     embedded = metrics.reference_features(images, model=model)
-    expected = images.reshape(5, -1) @ model.get_layer("features").kernel.numpy() + model.get_layer("features").bias.numpy()
+    expected = (
+        images.reshape(5, -1) @ model.get_layer("features").kernel.numpy()
+        + model.get_layer("features").bias.numpy()
+    )
     np.testing.assert_allclose(embedded, expected, rtol=1e-4, atol=1e-5)
     summary = metrics.class_confidence(images, model=model)
     assert summary["class_fractions"].sum() == pytest.approx(1.0)

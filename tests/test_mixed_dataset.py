@@ -8,7 +8,9 @@ from course_lib import data
 
 def _sources(real_count=100, synthetic_count=1000):
     # Real images hold +index, synthetic ones -index - 1: each image says where it came from and which it is.
-    real = np.arange(real_count, dtype=np.float32).reshape(-1, 1, 1, 1) * np.ones((1, 2, 2, 1), np.float32)
+    real = np.arange(real_count, dtype=np.float32).reshape(-1, 1, 1, 1) * np.ones(
+        (1, 2, 2, 1), np.float32
+    )
     synthetic = -np.arange(1, synthetic_count + 1, dtype=np.float32).reshape(-1, 1, 1, 1) * np.ones(
         (1, 2, 2, 1), np.float32
     )
@@ -22,8 +24,15 @@ def _batches(dataset):
 def test_every_batch_holds_the_requested_share_of_synthetic_examples_with_their_own_labels():
     real, real_labels, synthetic, synthetic_labels = _sources()
 
-    dataset = data.mixed_dataset(real, real_labels, synthetic, synthetic_labels, synthetic_fraction=0.25,
-                                 batch_size=32, seed=0)
+    dataset = data.mixed_dataset(
+        real,
+        real_labels,
+        synthetic,
+        synthetic_labels,
+        synthetic_fraction=0.25,
+        batch_size=32,
+        seed=0,
+    )
     batches = _batches(dataset)
 
     assert len(batches) == int(np.ceil(100 / 24)) == dataset.cardinality().numpy()
@@ -40,7 +49,9 @@ def test_every_batch_holds_the_requested_share_of_synthetic_examples_with_their_
 
 def test_an_epoch_passes_over_the_real_examples_and_is_reshuffled_the_next_time():
     real, real_labels, synthetic, synthetic_labels = _sources(real_count=96)
-    dataset = data.mixed_dataset(real, real_labels, synthetic, synthetic_labels, 0.5, batch_size=64, seed=1)
+    dataset = data.mixed_dataset(
+        real, real_labels, synthetic, synthetic_labels, 0.5, batch_size=64, seed=1
+    )
 
     first = np.concatenate([images[:32, 0, 0, 0] for images, _ in _batches(dataset)])
     second = np.concatenate([images[:32, 0, 0, 0] for images, _ in _batches(dataset)])
@@ -53,7 +64,9 @@ def test_an_epoch_passes_over_the_real_examples_and_is_reshuffled_the_next_time(
 def test_fraction_zero_gives_real_data_only():
     real, real_labels, synthetic, synthetic_labels = _sources()
 
-    batches = _batches(data.mixed_dataset(real, real_labels, synthetic, synthetic_labels, 0.0, batch_size=50))
+    batches = _batches(
+        data.mixed_dataset(real, real_labels, synthetic, synthetic_labels, 0.0, batch_size=50)
+    )
 
     ids = np.concatenate([images[:, 0, 0, 0] for images, _ in batches])
     assert len(batches) == 2 and (ids >= 0).all() and sorted(ids) == list(range(100))
@@ -63,7 +76,15 @@ def test_augment_is_applied_to_every_batch():
     real, real_labels, synthetic, synthetic_labels = _sources(real_count=10, synthetic_count=10)
 
     batches = _batches(
-        data.mixed_dataset(real, real_labels, synthetic, synthetic_labels, 0.5, batch_size=4, augment=lambda x: x * 0 + 7)
+        data.mixed_dataset(
+            real,
+            real_labels,
+            synthetic,
+            synthetic_labels,
+            0.5,
+            batch_size=4,
+            augment=lambda x: x * 0 + 7,
+        )
     )
 
     assert all((images == 7).all() for images, _ in batches)
@@ -79,8 +100,16 @@ def test_augment_is_applied_to_every_batch():
 )
 def test_mixed_dataset_explains_what_is_wrong(changes, words):
     real, real_labels, synthetic, synthetic_labels = _sources()
-    arguments = dict(real_images=real, real_labels=real_labels, synthetic_images=synthetic,
-                     synthetic_labels=synthetic_labels, synthetic_fraction=0.5, batch_size=32)
+    arguments = dict(
+        real_images=real,
+        real_labels=real_labels,
+        synthetic_images=synthetic,
+        synthetic_labels=synthetic_labels,
+        synthetic_fraction=0.5,
+        batch_size=32,
+    )
     arguments.update(changes)
-    with pytest.raises(ValueError, match=words.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        ValueError, match=words.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")
+    ):
         data.mixed_dataset(**arguments)

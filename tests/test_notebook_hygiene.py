@@ -33,7 +33,9 @@ def test_notebook_is_committed_without_outputs_or_execution_counts(path):
         for index, cell in enumerate(notebook.cells)
         if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
     ]
-    assert not dirty, f"{path.name}: cells {dirty} hold outputs or execution counts; clear them before committing."
+    assert not dirty, (
+        f"{path.name}: cells {dirty} hold outputs or execution counts; clear them before committing."
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
@@ -59,13 +61,21 @@ LESSONS_WITH_EXERCISE_PENDING = set()
 
 
 def test_every_lesson_after_the_welcome_has_an_exercise_and_a_solution():
-    lessons = {p.name for p in (REPO_ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("00_")}
+    lessons = {
+        p.name for p in (REPO_ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("00_")
+    }
     exercises = {p.name for p in (REPO_ROOT / "exercises").glob("*.ipynb")}
     solutions = {p.name for p in (REPO_ROOT / "solutions").glob("*.ipynb")}
     missing = lessons - exercises
-    assert missing <= LESSONS_WITH_EXERCISE_PENDING, f"lessons without an exercise: {sorted(missing - LESSONS_WITH_EXERCISE_PENDING)}"
-    assert exercises == solutions, f"exercises and solutions differ: {sorted(exercises ^ solutions)}"
-    assert exercises - lessons == set(), f"exercises without a lesson: {sorted(exercises - lessons)}"
+    assert missing <= LESSONS_WITH_EXERCISE_PENDING, (
+        f"lessons without an exercise: {sorted(missing - LESSONS_WITH_EXERCISE_PENDING)}"
+    )
+    assert exercises == solutions, (
+        f"exercises and solutions differ: {sorted(exercises ^ solutions)}"
+    )
+    assert exercises - lessons == set(), (
+        f"exercises without a lesson: {sorted(exercises - lessons)}"
+    )
 
 
 def test_every_lesson_is_a_curriculum_entry_with_its_own_number():
@@ -89,14 +99,22 @@ def test_the_welcome_lesson_lists_every_curriculum_lesson():
         )
 
 
-def test_ruff_is_clean_on_library_tests_and_notebooks():
-    folders = [
-        name
-        for name in ("course_lib", "tests", "notebooks", "exercises", "solutions", "exercise_sources", "benchmarks")
-        if (REPO_ROOT / name).exists()
-    ]
+RUFF_FOLDERS = (
+    "course_lib",
+    "tests",
+    "notebooks",
+    "exercises",
+    "solutions",
+    "exercise_sources",
+    "benchmarks",
+)
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
+def test_ruff_is_clean_on_library_tests_and_notebooks(command):
+    folders = [name for name in RUFF_FOLDERS if (REPO_ROOT / name).exists()]
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", *folders, "conftest.py"],
+        [sys.executable, "-m", "ruff", *command, *folders, "conftest.py", "noxfile.py"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -17,7 +17,9 @@ def test_image_grid_draws_one_panel_per_image_and_hides_the_rest():
 
 def test_image_grid_shows_labels_and_marks_highlighted_images_red():
     images = np.random.rand(3, 28, 28, 1)
-    figure = plotting.plot_image_grid(images, labels=["a", "b", "c"], highlight=[False, True, False], show=False)
+    figure = plotting.plot_image_grid(
+        images, labels=["a", "b", "c"], highlight=[False, True, False], show=False
+    )
     titles = [axis.get_title() for axis in _visible_image_axes(figure)]
     colors = [mcolors.to_hex(axis.title.get_color()) for axis in _visible_image_axes(figure)]
     assert titles == ["a", "b", "c"]
@@ -26,9 +28,11 @@ def test_image_grid_shows_labels_and_marks_highlighted_images_red():
 
 @pytest.mark.parametrize(
     "images, expected",
-    [(np.linspace(-1, 1, 784).reshape(1, 28, 28), (-1.0, 1.0)),
-     (np.linspace(0, 1, 784).reshape(1, 28, 28), (0.0, 1.0)),
-     (np.arange(784).reshape(1, 28, 28) % 256, (0.0, 255.0))],
+    [
+        (np.linspace(-1, 1, 784).reshape(1, 28, 28), (-1.0, 1.0)),
+        (np.linspace(0, 1, 784).reshape(1, 28, 28), (0.0, 1.0)),
+        (np.arange(784).reshape(1, 28, 28) % 256, (0.0, 255.0)),
+    ],
 )
 def test_value_range_is_guessed_from_the_pixels(images, expected):
     assert plotting.guess_value_range(images) == expected

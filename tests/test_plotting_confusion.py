@@ -35,7 +35,9 @@ def test_confusion_matrix_explains_probabilities_and_length_mismatch():
 @pytest.mark.parametrize("normalize", [False, True])
 def test_plot_confusion_matrix_returns_a_figure_with_named_classes(normalize):
     names = ["cat", "dog", "bird"]
-    fig = plotting.plot_confusion_matrix([0, 1, 2, 2], [0, 2, 2, 2], class_names=names, normalize=normalize, show=False)
+    fig = plotting.plot_confusion_matrix(
+        [0, 1, 2, 2], [0, 2, 2, 2], class_names=names, normalize=normalize, show=False
+    )
     axis = fig.axes[0]
     assert [tick.get_text() for tick in axis.get_yticklabels()] == names
     assert "75.00%" in axis.get_title()

@@ -15,8 +15,14 @@ CASES = [
 
 
 @requires_local_data
-@pytest.mark.parametrize(("load", "dataset_name", "model_class"), CASES, ids=["dcgan", "conditional", "cluster", "wgan_gp"])
-def test_trains_once_in_smoke_mode_then_loads_the_same_generator(load, dataset_name, model_class, course_cache, smoke_mode):
+@pytest.mark.parametrize(
+    ("load", "dataset_name", "model_class"),
+    CASES,
+    ids=["dcgan", "conditional", "cluster", "wgan_gp"],
+)
+def test_trains_once_in_smoke_mode_then_loads_the_same_generator(
+    load, dataset_name, model_class, course_cache, smoke_mode
+):
     model, info = load(dataset_name, return_info=True, verbose=False)
     again, info_again = load(dataset_name, return_info=True, verbose=False)
 

@@ -7,7 +7,12 @@ from tests.conftest import requires_local_data
 
 
 def _tiny_recipe():
-    return {"generator_filters": (8, 4), "discriminator_filters": (4, 8), "latent_dim": 8, "embedding_dim": 4}
+    return {
+        "generator_filters": (8, 4),
+        "discriminator_filters": (4, 8),
+        "latent_dim": 8,
+        "embedding_dim": 4,
+    }
 
 
 def test_generate_labelled_images_gives_every_class_in_the_unit_range():
@@ -27,7 +32,9 @@ def test_train_conditional_gan_runs_the_requested_number_of_steps_on_a_tiny_set(
     images = rng.integers(0, 256, size=(20, 28, 28), dtype=np.uint8)
     labels = np.arange(20) % 10
 
-    gan, info = synthetic.train_conditional_gan(images, labels, steps=3, recipe=_tiny_recipe(), seed=0)
+    gan, info = synthetic.train_conditional_gan(
+        images, labels, steps=3, recipe=_tiny_recipe(), seed=0
+    )
 
     assert info["steps"] == 3 and info["train_size"] == 20
     assert np.isfinite(info["d_loss"]) and np.isfinite(info["g_loss"])
@@ -35,7 +42,9 @@ def test_train_conditional_gan_runs_the_requested_number_of_steps_on_a_tiny_set(
 
 
 @requires_local_data
-def test_load_conditional_gan_trains_once_in_smoke_mode_then_loads_from_the_cache(course_cache, smoke_mode):
+def test_load_conditional_gan_trains_once_in_smoke_mode_then_loads_from_the_cache(
+    course_cache, smoke_mode
+):
     gan, info = synthetic.load_conditional_gan("mnist", return_info=True, verbose=False)
     again, info_again = synthetic.load_conditional_gan("mnist", return_info=True, verbose=False)
 
@@ -43,5 +52,7 @@ def test_load_conditional_gan_trains_once_in_smoke_mode_then_loads_from_the_cach
     assert info_again["loaded"] is True
     noise = np.random.default_rng(0).normal(size=(4, gan.latent_dim)).astype("float32")
     np.testing.assert_allclose(
-        gan.generate(noise=noise, labels=[1, 2, 3, 4]), again.generate(noise=noise, labels=[1, 2, 3, 4]), atol=1e-5
+        gan.generate(noise=noise, labels=[1, 2, 3, 4]),
+        again.generate(noise=noise, labels=[1, 2, 3, 4]),
+        atol=1e-5,
     )

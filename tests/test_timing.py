@@ -52,9 +52,12 @@ def test_compare_calls_interleaves_the_functions_after_all_warm_ups():
         def function():
             order.append(name)
             clock.now += seconds
+
         return function
 
-    result = timing.compare_calls({"a": make("a", 1.0), "b": make("b", 3.0)}, repeats=2, warmup=1, clock=clock)
+    result = timing.compare_calls(
+        {"a": make("a", 1.0), "b": make("b", 3.0)}, repeats=2, warmup=1, clock=clock
+    )
 
     assert order == ["a", "b", "a", "b", "a", "b"]
     assert result["a"].times == (1.0, 1.0) and result["b"].median == 3.0
@@ -79,15 +82,21 @@ def test_timing_table_shows_speed_ups_against_the_reference_row_and_throughput()
         {"eager": timing.Timing((2.0, 2.0)), "graph": timing.Timing((0.5,))}, items=1000
     )
     lines = table.splitlines()
-    assert lines[0].startswith("| setting | time (median) | fastest-slowest run | speed-up vs eager |")
+    assert lines[0].startswith(
+        "| setting | time (median) | fastest-slowest run | speed-up vs eager |"
+    )
     assert lines[2] == "| eager | 2.00 s | 2.00 s-2.00 s | 1.00× | 1,000 | 500 |"
     assert lines[3] == "| graph | 500.0 ms | 500.0 ms-500.0 ms | 4.00× | 1,000 | 2,000 |"
 
 
 def test_timing_table_compares_throughputs_when_rows_timed_different_amounts_of_work():
-    table = timing.timing_table({"epoch": 10.0, "one batch": 0.5}, items={"epoch": 1000, "one batch": 32})
+    table = timing.timing_table(
+        {"epoch": 10.0, "one batch": 0.5}, items={"epoch": 1000, "one batch": 32}
+    )
     lines = table.splitlines()
-    assert lines[3] == "| one batch | 500.0 ms |  | 0.64× | 32 | 64 |"  # 64 vs 100 images per second
+    assert (
+        lines[3] == "| one batch | 500.0 ms |  | 0.64× | 32 | 64 |"
+    )  # 64 vs 100 images per second
 
 
 def test_timing_table_without_items_compares_times():

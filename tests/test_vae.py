@@ -47,7 +47,11 @@ def test_dense_activation_changes_only_the_dense_layers():
     vae = build_vae(latent_dim=3, hidden_units=16, seed=0, dense_activation="swish")
     layers = [layer for network in (vae.encoder, vae.decoder) for layer in network.layers]
     heads = ("z_mean", "z_log_var", "logits")  # linear outputs, whatever the activation
-    dense = [layer for layer in layers if isinstance(layer, keras.layers.Dense) and layer.name not in heads]
+    dense = [
+        layer
+        for layer in layers
+        if isinstance(layer, keras.layers.Dense) and layer.name not in heads
+    ]
     convolutions = [
         layer
         for layer in layers
@@ -144,7 +148,9 @@ def test_negative_elbo_ignores_beta_but_the_training_loss_weighs_the_kl_term_by_
 
 @pytest.mark.parametrize("dense_activation", ["relu", "swish"])
 def test_saved_vae_loads_back_as_a_vae_with_the_same_outputs(tmp_path, dense_activation):
-    vae = build_vae(latent_dim=2, hidden_units=16, beta=2.0, seed=3, dense_activation=dense_activation)
+    vae = build_vae(
+        latent_dim=2, hidden_units=16, beta=2.0, seed=3, dense_activation=dense_activation
+    )
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
     images = _images(8)
     vae.train_on_batch(images)

@@ -53,7 +53,9 @@ def test_slerp_keeps_the_norm_where_lerp_shrinks_it():
     np.testing.assert_allclose(widgets.slerp(start, end, 0.0), start, atol=1e-6)
     np.testing.assert_allclose(widgets.slerp(start, end, 1.0), end, atol=1e-6)
     np.testing.assert_allclose(np.linalg.norm(widgets.slerp(start, end, 0.5)), 1.0, rtol=1e-6)
-    np.testing.assert_allclose(np.linalg.norm(widgets.lerp(start, end, 0.5)), np.sqrt(0.5), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.linalg.norm(widgets.lerp(start, end, 0.5)), np.sqrt(0.5), rtol=1e-6
+    )
     np.testing.assert_allclose(widgets.slerp(start, end, 0.5), [np.sqrt(0.5)] * 2, rtol=1e-6)
 
 
@@ -79,7 +81,9 @@ def test_interpolation_path_runs_from_start_to_end_on_the_chosen_path():
 
 def test_vae_explorer_slider_changes_the_image_and_the_map_marker():
     points = np.random.default_rng(1).standard_normal((200, LATENT_DIM))
-    explorer = widgets.VAEExplorer(decode, LATENT_DIM, latent_points=points, labels=np.arange(200) % 10)
+    explorer = widgets.VAEExplorer(
+        decode, LATENT_DIM, latent_points=points, labels=np.arange(200) % 10
+    )
     box = explorer.widget
     assert box is explorer.widget  # built once
     image_before = explorer.image_widgets[0].value
@@ -129,7 +133,9 @@ def test_interpolation_explorer_new_endpoint_before_display_changes_the_static_p
 def test_interpolation_explorer_starts_on_the_requested_path():
     explorer = widgets.InterpolationExplorer(decode, LATENT_DIM, seed=3, method="linear")
     assert explorer.widget is not None and explorer.method_picker.value == "linear"
-    np.testing.assert_allclose(explorer.current_latents()[1], (explorer.start + explorer.end) / 2, rtol=1e-6)
+    np.testing.assert_allclose(
+        explorer.current_latents()[1], (explorer.start + explorer.end) / 2, rtol=1e-6
+    )
     with pytest.raises(ValueError, match="method must be one of"):
         widgets.InterpolationExplorer(decode, LATENT_DIM, method="straight")
 
@@ -143,12 +149,15 @@ def test_interpolation_explorer_follows_the_slider_and_the_path_choice():
     spherical = explorer.image_widgets[1].value
     explorer.method_picker.value = "linear"
     assert explorer.image_widgets[1].value != spherical
-    np.testing.assert_allclose(explorer.current_latents()[1], (explorer.start + explorer.end) / 2, rtol=1e-6)
+    np.testing.assert_allclose(
+        explorer.current_latents()[1], (explorer.start + explorer.end) / 2, rtol=1e-6
+    )
 
 
 def test_conditional_explorer_passes_the_chosen_class():
-    explorer = widgets.ConditionalExplorer(decode_conditional, LATENT_DIM, class_names=list("0123456789"),
-                                           value_range=(0.0, 1.0))
+    explorer = widgets.ConditionalExplorer(
+        decode_conditional, LATENT_DIM, class_names=list("0123456789"), value_range=(0.0, 1.0)
+    )
     explorer.widget  # noqa: B018
     before = explorer.image_widgets[0].value
     explorer.class_picker.value = 7
@@ -170,14 +179,19 @@ def test_explorer_box_shows_png_image_widgets_at_their_own_size():
         assert isinstance(image_widget, ipywidgets.Image) and image_widget.format == "png"
         png = bytes(image_widget.value)  # ipywidgets 7.x holds bytes, 8.x a memoryview of them
         width, height = _open_png(png).size
-        assert (image_widget.layout.width, image_widget.layout.height) == (f"{width}px", f"{height}px")
+        assert (image_widget.layout.width, image_widget.layout.height) == (
+            f"{width}px",
+            f"{height}px",
+        )
     assert "updated in" in explorer.status.value
 
 
 def test_explorer_offers_a_static_picture_beside_the_live_widget():
     explorer = widgets.VAEExplorer(decode, LATENT_DIM)
     bundle = explorer._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    assert (
+        bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    )
     # the same view spec ipywidgets itself sends (its protocol version, on 7.x as on 8.x)
     assert bundle["application/vnd.jupyter.widget-view+json"] == explorer.widget.get_view_spec()
     _open_png(bundle["image/png"])
@@ -209,7 +223,9 @@ def test_attribute_vector_and_latent_arithmetic():
     def identity_decoder(z):
         return np.asarray(z).reshape(-1, 2, 1, 1)
 
-    moved = widgets.latent_arithmetic(identity_decoder, latents[:1], direction, strengths=[0.0, 0.5])
+    moved = widgets.latent_arithmetic(
+        identity_decoder, latents[:1], direction, strengths=[0.0, 0.5]
+    )
     assert moved.shape == (1, 2, 2, 1, 1)
     np.testing.assert_allclose(moved[0, 1, :, 0, 0], [2.0, -1.0])
     with pytest.raises(ValueError, match="some latents with the attribute and some without"):
@@ -217,13 +233,21 @@ def test_attribute_vector_and_latent_arithmetic():
 
 
 def test_fast_decoder_calls_keras_models_with_one_or_two_inputs():
-    single = keras.Sequential([keras.Input((LATENT_DIM,)), keras.layers.Dense(784), keras.layers.Reshape((28, 28, 1))])
+    single = keras.Sequential(
+        [keras.Input((LATENT_DIM,)), keras.layers.Dense(784), keras.layers.Reshape((28, 28, 1))]
+    )
     images = widgets.fast_decoder(single)(np.zeros((2, LATENT_DIM), "float32"))
     assert isinstance(images, np.ndarray) and images.shape == (2, 28, 28, 1)
     noise, label = keras.Input((LATENT_DIM,)), keras.Input((1,), dtype="int32")
-    joined = keras.layers.Concatenate()([noise, keras.layers.Flatten()(keras.layers.Embedding(10, 2)(label))])
-    two_inputs = keras.Model([noise, label], keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784)(joined)))
-    images = widgets.fast_decoder(two_inputs)(np.zeros((3, LATENT_DIM), "float32"), np.array([[1], [2], [3]]))
+    joined = keras.layers.Concatenate()(
+        [noise, keras.layers.Flatten()(keras.layers.Embedding(10, 2)(label))]
+    )
+    two_inputs = keras.Model(
+        [noise, label], keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784)(joined))
+    )
+    images = widgets.fast_decoder(two_inputs)(
+        np.zeros((3, LATENT_DIM), "float32"), np.array([[1], [2], [3]])
+    )
     assert images.shape == (3, 28, 28, 1)
 
 
@@ -238,7 +262,9 @@ def test_explorers_drive_the_course_generators():
     explorer.position_slider.value = 0.9
     assert explorer.image_widgets[1].value != before
     conditional_generator = conditional.build_conditional_generator(latent_dim=8, filters=(8, 4))
-    conditional_explorer = widgets.ConditionalExplorer(conditional_generator, 8, class_names=list("0123456789"))
+    conditional_explorer = widgets.ConditionalExplorer(
+        conditional_generator, 8, class_names=list("0123456789")
+    )
     conditional_explorer.widget  # noqa: B018
     before = conditional_explorer.image_widgets[0].value
     conditional_explorer.class_picker.value = 3

@@ -65,7 +65,9 @@ def stamp_notebook(notebook, notebook_path):
     if new_source != first.source:
         first.source = new_source
         changed = True
-    setup_cells = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith(SETUP_MARKER)]
+    setup_cells = [
+        c for c in notebook.cells if c.cell_type == "code" and c.source.startswith(SETUP_MARKER)
+    ]
     if not setup_cells:
         raise ValueError(f"{notebook_path}: no setup cell starting with {SETUP_MARKER!r}.")
     if setup_cells[0].source != setup_cell_source():
@@ -82,9 +84,13 @@ def course_notebooks(root):
 
 def main(argv=None):
     """Command line: re-stamp every notebook, or with --check only report stale ones."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--root", default=".", help="the repository root (default: current folder)")
-    parser.add_argument("--check", action="store_true", help="report stale notebooks, change nothing")
+    parser.add_argument(
+        "--check", action="store_true", help="report stale notebooks, change nothing"
+    )
     args = parser.parse_args(argv)
     root = Path(args.root)
     stale = []

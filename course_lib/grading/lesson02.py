@@ -90,7 +90,9 @@ def _check_mlp_forward_on(mlp_forward, sizes, seed):
         ),
     ]
     # A mistake that happens to give the right numbers (e.g. no hidden layer to forget ReLU on) is no mistake.
-    known_mistakes = [(values, message) for values, message in candidates if not np.allclose(values, expected)]
+    known_mistakes = [
+        (values, message) for values, message in candidates if not np.allclose(values, expected)
+    ]
     got = call_learner(
         mlp_forward,
         tf.constant(x),

@@ -39,9 +39,13 @@ def _as_whole_number(value, what):
     try:
         array = as_array(value, what)
     except WrongAnswer:
-        raise WrongAnswer(f"{what} should be a whole number, got {describe_value(value)}.") from None
+        raise WrongAnswer(
+            f"{what} should be a whole number, got {describe_value(value)}."
+        ) from None
     if array.size != 1:
-        raise WrongAnswer(f"{what} should be one whole number, got {array.size} values of shape {array.shape}.")
+        raise WrongAnswer(
+            f"{what} should be one whole number, got {array.size} values of shape {array.shape}."
+        )
     number = array.reshape(()).item()
     if isinstance(number, complex) or not np.isfinite(number):
         raise WrongAnswer(f"{what} should be a whole number, got {number!r}.")
@@ -55,14 +59,29 @@ def _as_whole_number(value, what):
 
 # Typical mistakes, as functions of (size, kernel_size, stride), with what to tell the learner.
 _VALID_MISTAKES = [
-    (lambda n, k, s: (n - k) // s, "you forgot the + 1: a kernel as large as the input still fits once."),
-    (lambda n, k, s: n - k + 1, "that ignores the stride: divide (size - kernel_size) by it before adding 1."),
+    (
+        lambda n, k, s: (n - k) // s,
+        "you forgot the + 1: a kernel as large as the input still fits once.",
+    ),
+    (
+        lambda n, k, s: n - k + 1,
+        "that ignores the stride: divide (size - kernel_size) by it before adding 1.",
+    ),
     (lambda n, k, s: -(-(n - k) // s) + 1, "you rounded up: the formula rounds down (`//`)."),
-    (lambda n, k, s: _same_size(n, s), "that is the size for padding 'same'; 'valid' adds no zeros."),
+    (
+        lambda n, k, s: _same_size(n, s),
+        "that is the size for padding 'same'; 'valid' adds no zeros.",
+    ),
 ]
 _SAME_MISTAKES = [
-    (lambda n, k, s: n, "that ignores the stride: with padding 'same' the output has ceil(size / stride) positions."),
-    (lambda n, k, s: n // s, "you rounded down: with padding 'same' the output has ceil(size / stride) positions."),
+    (
+        lambda n, k, s: n,
+        "that ignores the stride: with padding 'same' the output has ceil(size / stride) positions.",
+    ),
+    (
+        lambda n, k, s: n // s,
+        "you rounded down: with padding 'same' the output has ceil(size / stride) positions.",
+    ),
     (
         _valid_size,
         "that is the size for padding 'valid'; 'same' pads with zeros so that only the stride shrinks the output: "
@@ -94,11 +113,15 @@ def _check_sizes(conv_output_size, cases, padding):
 
 
 def _sizes_with_valid_padding(conv_output_size):
-    _check_sizes(conv_output_size, [(28, 3, 1), (28, 5, 1), (28, 3, 2), (27, 4, 3), (7, 7, 1)], "valid")
+    _check_sizes(
+        conv_output_size, [(28, 3, 1), (28, 5, 1), (28, 3, 2), (27, 4, 3), (7, 7, 1)], "valid"
+    )
 
 
 def _sizes_with_same_padding(conv_output_size):
-    _check_sizes(conv_output_size, [(28, 3, 1), (28, 3, 2), (27, 3, 2), (7, 5, 3), (14, 1, 1)], "same")
+    _check_sizes(
+        conv_output_size, [(28, 3, 1), (28, 3, 2), (27, 3, 2), (7, 5, 3), (14, 1, 1)], "same"
+    )
 
 
 check_conv_output_size = LESSON.exercise(
@@ -114,7 +137,12 @@ check_conv_output_size = LESSON.exercise(
 
 # The stack of the reference classifier (lesson 03), and a stack with every kind of step, on a non-square input.
 REFERENCE_STACK = [("conv", 32, 3, 1, "same"), ("pool", 2), ("conv", 64, 3, 1, "same"), ("pool", 2)]
-MIXED_STACK = [("conv", 16, 5, 1, "valid"), ("pool", 2), ("conv", 32, 3, 2, "same"), ("conv", 8, 3, 1, "valid")]
+MIXED_STACK = [
+    ("conv", 16, 5, 1, "valid"),
+    ("pool", 2),
+    ("conv", 32, 3, 2, "same"),
+    ("conv", 8, 3, 1, "valid"),
+]
 
 
 def _stack_shape(input_shape, stack, pool=True, channels=True, pool_stride_one=False):
@@ -150,7 +178,10 @@ def _check_stack(stack_output_shape, input_shape, stack):
             _stack_shape(input_shape, stack, pool_stride_one=True),
             "the pooling moved by 1: a ('pool', p) layer moves by p, so it divides height and width by p.",
         ),
-        ((expected[1], expected[0], expected[2]), "height and width are swapped: return (height, width, channels)."),
+        (
+            (expected[1], expected[0], expected[2]),
+            "height and width are swapped: return (height, width, channels).",
+        ),
     ]
     got = call_learner(stack_output_shape, tuple(input_shape), [tuple(layer) for layer in stack])
     if got is None:
@@ -216,7 +247,9 @@ def _built_model(build_small_cnn):
     if model is None:
         raise WrongAnswer("build_small_cnn returned None: did you forget `return model`?")
     if not isinstance(model, keras.Model):
-        raise WrongAnswer(f"expected a keras.Model, got {describe_value(model)}. Return the model you built.")
+        raise WrongAnswer(
+            f"expected a keras.Model, got {describe_value(model)}. Return the model you built."
+        )
     return model
 
 
@@ -243,7 +276,9 @@ def _check_structure(model):
             'layer activation="softmax".'
         )
     if not any(isinstance(layer, keras.layers.Conv2D) for layer in _all_layers(model)):
-        raise WrongAnswer("the model has no Conv2D layer: this is the lesson on convolutional networks, use one.")
+        raise WrongAnswer(
+            "the model has no Conv2D layer: this is the lesson on convolutional networks, use one."
+        )
     if model.count_params() > MAX_PARAMETERS:
         raise WrongAnswer(
             f"the model has {model.count_params():,} parameters, more than the {MAX_PARAMETERS:,} allowed here: "
@@ -281,7 +316,13 @@ def _accuracy_after_short_training(build_small_cnn):
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    model.fit(data.scale_images(x_train), y_train, epochs=CHECK_EPOCHS, batch_size=CHECK_BATCH_SIZE, verbose=0)
+    model.fit(
+        data.scale_images(x_train),
+        y_train,
+        epochs=CHECK_EPOCHS,
+        batch_size=CHECK_BATCH_SIZE,
+        verbose=0,
+    )
     _, accuracy = model.evaluate(data.scale_images(x_test), y_test, verbose=0)
     if accuracy < TARGET_ACCURACY:
         message = (

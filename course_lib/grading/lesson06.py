@@ -426,7 +426,9 @@ def _step_networks(seed):
             return input_shape
 
     keras.utils.set_random_seed(seed)
-    keras.random.normal((1,))  # creates Keras' global seed generator here, not inside a learner's @tf.function
+    keras.random.normal(
+        (1,)
+    )  # creates Keras' global seed generator here, not inside a learner's @tf.function
     noise = keras.Input((STEP_LATENT_DIM,))
     recorder = RecordNoise()
     x = keras.layers.Dense(28 * 28, activation="tanh")(recorder(noise))

@@ -84,7 +84,9 @@ def _frechet_mistakes(mean_1, covariance_1, mean_2, covariance_2, expected):
             "the trace term has the wrong sign: it is added, ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2·√(Σ₁Σ₂)).",
         ),
         (
-            squared + traces - 2 * float(np.sum(np.real(scipy.linalg.sqrtm(covariance_1 @ covariance_2)))),
+            squared
+            + traces
+            - 2 * float(np.sum(np.real(scipy.linalg.sqrtm(covariance_1 @ covariance_2)))),
             "that sums every entry of the square root √(Σ₁Σ₂): the formula takes its trace, the sum of the "
             "diagonal only (`np.trace`).",
         ),
@@ -104,7 +106,9 @@ def _frechet_mistakes(mean_1, covariance_1, mean_2, covariance_2, expected):
             "covariance_2)`.",
         ),
         (
-            squared + traces - 2 * float(np.sum(np.sqrt(np.diag(covariance_1) * np.diag(covariance_2)))),
+            squared
+            + traces
+            - 2 * float(np.sum(np.sqrt(np.diag(covariance_1) * np.diag(covariance_2)))),
             "that multiplies the covariances element by element (`*`) and takes element-wise square roots: "
             "multiply them as matrices (`@`) and take the matrix square root, `scipy.linalg.sqrtm`.",
         ),
@@ -123,7 +127,9 @@ def _frechet_mistakes(mean_1, covariance_1, mean_2, covariance_2, expected):
 
 def _expect_frechet(frechet_distance, mean_1, covariance_1, mean_2, covariance_2, expected, what):
     # Copies: an answer that changes its arguments in place must not change the check's own arrays.
-    got = call_learner(frechet_distance, mean_1.copy(), covariance_1.copy(), mean_2.copy(), covariance_2.copy())
+    got = call_learner(
+        frechet_distance, mean_1.copy(), covariance_1.copy(), mean_2.copy(), covariance_2.copy()
+    )
     mistakes = _frechet_mistakes(mean_1, covariance_1, mean_2, covariance_2, expected)
     array = _as_array_or_none(got)
     if array is not None and array.dtype.kind == "c":
@@ -155,14 +161,28 @@ def _frechet_one_and_three_dimensions(frechet_distance):
     mean_1, variance_1 = np.array([1.0]), np.array([[4.0]])
     mean_2, variance_2 = np.array([-0.5]), np.array([[1.0]])
     expected = (1.0 - -0.5) ** 2 + (2.0 - 1.0) ** 2
-    _expect_frechet(frechet_distance, mean_1, variance_1, mean_2, variance_2, expected,
-                    "the distance between N(1, 4) and N(-0.5, 1)")
+    _expect_frechet(
+        frechet_distance,
+        mean_1,
+        variance_1,
+        mean_2,
+        variance_2,
+        expected,
+        "the distance between N(1, 4) and N(-0.5, 1)",
+    )
     # Independent coordinates (diagonal covariances): the one-dimensional distances add up.
     mean_1, deviations_1 = np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 3.0])
     mean_2, deviations_2 = np.array([1.0, 1.0, 0.0]), np.array([2.0, 1.0, 0.5])
     expected = float(np.sum((mean_1 - mean_2) ** 2) + np.sum((deviations_1 - deviations_2) ** 2))
-    _expect_frechet(frechet_distance, mean_1, np.diag(deviations_1**2), mean_2, np.diag(deviations_2**2),
-                    expected, "the distance between two 3-D Gaussians with diagonal covariances")
+    _expect_frechet(
+        frechet_distance,
+        mean_1,
+        np.diag(deviations_1**2),
+        mean_2,
+        np.diag(deviations_2**2),
+        expected,
+        "the distance between two 3-D Gaussians with diagonal covariances",
+    )
 
 
 def _correlated_covariances():
@@ -171,19 +191,38 @@ def _correlated_covariances():
     mixing_1, mixing_2 = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
     covariance_1 = mixing_1 @ mixing_1.T + 0.5 * np.eye(4)
     covariance_2 = mixing_2 @ mixing_2.T + 0.5 * np.eye(4)
-    return np.array([0.5, -1.0, 2.0, 0.0]), covariance_1, np.array([0.0, 0.5, 1.0, 1.0]), covariance_2
+    return (
+        np.array([0.5, -1.0, 2.0, 0.0]),
+        covariance_1,
+        np.array([0.0, 0.5, 1.0, 1.0]),
+        covariance_2,
+    )
 
 
 def _frechet_full_covariances(frechet_distance):
     mean_1, covariance_1, mean_2, covariance_2 = _correlated_covariances()
     difference = mean_1 - mean_2
-    expected = float(difference @ difference + np.trace(covariance_1 + covariance_2)) - 2 * _real_root_trace(
-        covariance_1, covariance_2
+    expected = float(
+        difference @ difference + np.trace(covariance_1 + covariance_2)
+    ) - 2 * _real_root_trace(covariance_1, covariance_2)
+    _expect_frechet(
+        frechet_distance,
+        mean_1,
+        covariance_1,
+        mean_2,
+        covariance_2,
+        expected,
+        "the distance between two 4-D Gaussians with correlated covariances",
     )
-    _expect_frechet(frechet_distance, mean_1, covariance_1, mean_2, covariance_2, expected,
-                    "the distance between two 4-D Gaussians with correlated covariances")
-    _expect_frechet(frechet_distance, mean_1, covariance_1, mean_1, covariance_1, 0.0,
-                    "the distance between a Gaussian and itself")
+    _expect_frechet(
+        frechet_distance,
+        mean_1,
+        covariance_1,
+        mean_1,
+        covariance_1,
+        0.0,
+        "the distance between a Gaussian and itself",
+    )
 
 
 def _feature_statistics_with_few_samples():
@@ -192,25 +231,46 @@ def _feature_statistics_with_few_samples():
     mixing = rng.normal(size=(48, 48)) / 7
     real = rng.normal(size=(40, 48)) @ mixing + 1.0
     generated = (rng.normal(size=(40, 48)) * 1.3) @ mixing + 0.8
-    return real.mean(axis=0), np.cov(real, rowvar=False), generated.mean(axis=0), np.cov(generated, rowvar=False)
+    return (
+        real.mean(axis=0),
+        np.cov(real, rowvar=False),
+        generated.mean(axis=0),
+        np.cov(generated, rowvar=False),
+    )
 
 
 def _frechet_feature_statistics(frechet_distance):
     mean_1, covariance_1, mean_2, covariance_2 = _feature_statistics_with_few_samples()
     difference = mean_1 - mean_2
-    expected = float(difference @ difference + np.trace(covariance_1 + covariance_2)) - 2 * _real_root_trace(
-        covariance_1, covariance_2
+    expected = float(
+        difference @ difference + np.trace(covariance_1 + covariance_2)
+    ) - 2 * _real_root_trace(covariance_1, covariance_2)
+    _expect_frechet(
+        frechet_distance,
+        mean_1,
+        covariance_1,
+        mean_2,
+        covariance_2,
+        expected,
+        "the distance between the statistics of two sets of 40 feature vectors in 48-D",
     )
-    _expect_frechet(frechet_distance, mean_1, covariance_1, mean_2, covariance_2, expected,
-                    "the distance between the statistics of two sets of 40 feature vectors in 48-D")
 
 
 check_frechet_distance = LESSON.exercise(
     "frechet_distance",
     parts=[
-        Part("N(1, 4) vs N(-0.5, 1), and two 3-D Gaussians with diagonal covariances", _frechet_one_and_three_dimensions),
-        Part("two 4-D Gaussians with correlated covariances; a Gaussian against itself", _frechet_full_covariances),
-        Part("statistics of 40 feature vectors in 48-D (singular covariances)", _frechet_feature_statistics),
+        Part(
+            "N(1, 4) vs N(-0.5, 1), and two 3-D Gaussians with diagonal covariances",
+            _frechet_one_and_three_dimensions,
+        ),
+        Part(
+            "two 4-D Gaussians with correlated covariances; a Gaussian against itself",
+            _frechet_full_covariances,
+        ),
+        Part(
+            "statistics of 40 feature vectors in 48-D (singular covariances)",
+            _frechet_feature_statistics,
+        ),
     ],
 )
 
@@ -245,7 +305,11 @@ def _mmd_variants(x, y, loops):
     def unbiased(**kernel):
         (xx, xx_diagonal), (yy, yy_diagonal) = sums(x, x, **kernel), sums(y, y, **kernel)
         xy, _ = sums(x, y, **kernel)
-        return (xx - xx_diagonal) / (m * (m - 1)) + (yy - yy_diagonal) / (n * (n - 1)) - 2 * xy / (m * n)
+        return (
+            (xx - xx_diagonal) / (m * (m - 1))
+            + (yy - yy_diagonal) / (n * (n - 1))
+            - 2 * xy / (m * n)
+        )
 
     (xx, xx_diagonal), (yy, yy_diagonal), (xy, _) = sums(x, x), sums(y, y), sums(x, y)
     expected = unbiased()
@@ -297,12 +361,16 @@ def _mmd_variants(x, y, loops):
     if m != n:
         mistakes.append(
             (
-                (xx - xx_diagonal) / (m * (m - 1)) + (yy - yy_diagonal) / (n * (n - 1)) - 2 * xy / m**2,
+                (xx - xx_diagonal) / (m * (m - 1))
+                + (yy - yy_diagonal) / (n * (n - 1))
+                - 2 * xy / m**2,
                 "the real and generated sets may differ in size: average the cross term over all m·n pairs.",
             )
         )
     tolerance = 1e-3 * max(abs(expected), 1e-3)
-    return expected, [(value, message) for value, message in mistakes if abs(value - expected) > tolerance]
+    return expected, [
+        (value, message) for value, message in mistakes if abs(value - expected) > tolerance
+    ]
 
 
 def _check_kid_on(kid, real, generated, loops, what):
@@ -324,7 +392,9 @@ def _kid_small_sets(kid):
     rng = np.random.default_rng(1011)
     real = rng.normal(size=(5, 3))
     generated = rng.normal(loc=0.5, scale=1.5, size=(7, 3))
-    _check_kid_on(kid, real, generated, loops=True, what="the KID of 5 real and 7 generated vectors in 3-D")
+    _check_kid_on(
+        kid, real, generated, loops=True, what="the KID of 5 real and 7 generated vectors in 3-D"
+    )
 
 
 def _kid_feature_sets(kid):
@@ -332,7 +402,13 @@ def _kid_feature_sets(kid):
     mixing = rng.normal(size=(64, 64)) / 8
     real = np.maximum(rng.normal(size=(300, 64)) @ mixing, 0.0)  # non-negative, like ReLU features
     generated = np.maximum(rng.normal(loc=0.3, scale=1.2, size=(200, 64)) @ mixing, 0.0)
-    _check_kid_on(kid, real, generated, loops=False, what="the KID of 300 real and 200 generated vectors in 64-D")
+    _check_kid_on(
+        kid,
+        real,
+        generated,
+        loops=False,
+        what="the KID of 300 real and 200 generated vectors in 64-D",
+    )
 
 
 check_kid = LESSON.exercise(

@@ -34,10 +34,20 @@ def _slerp_mistakes(start, end, t):
     start64, end64 = np.asarray(start, np.float64), np.asarray(end, np.float64)
     expected = _expected_slerp(start, end, t)
     mistakes = [
-        ((1 - t) * start64 + t * end64, "that is linear interpolation (lerp): use the sines of the angle Ω."),
-        (_expected_slerp(start, end, 1 - t), "the weights are swapped: at t = 0 slerp must return `start`."),
+        (
+            (1 - t) * start64 + t * end64,
+            "that is linear interpolation (lerp): use the sines of the angle Ω.",
+        ),
+        (
+            _expected_slerp(start, end, 1 - t),
+            "the weights are swapped: at t = 0 slerp must return `start`.",
+        ),
     ]
-    return [(values, message) for values, message in mistakes if not np.allclose(values, expected, atol=1e-3)]
+    return [
+        (values, message)
+        for values, message in mistakes
+        if not np.allclose(values, expected, atol=1e-3)
+    ]
 
 
 def _slerp_of_perpendicular_unit_vectors(slerp):
@@ -110,7 +120,10 @@ def _check_traversal(traversal_latents, latent_dim, dimension, values, seed):
         expected,
         what="the traversal latents",
         known_mistakes=[
-            (added, "you added each value to z[dimension]; a traversal *sets* z[dimension] to the value."),
+            (
+                added,
+                "you added each value to z[dimension]; a traversal *sets* z[dimension] to the value.",
+            ),
             (everywhere, "every dimension was set to the value; only `dimension` should change."),
         ],
         shape_hint=f"Return one latent per value: shape (len(values), latent_dim) = ({len(values)}, {latent_dim}).",
@@ -118,11 +131,15 @@ def _check_traversal(traversal_latents, latent_dim, dimension, values, seed):
 
 
 def _traversal_in_two_dimensions(traversal_latents):
-    _check_traversal(traversal_latents, latent_dim=2, dimension=1, values=[-2.0, 0.0, 2.0], seed=1102)
+    _check_traversal(
+        traversal_latents, latent_dim=2, dimension=1, values=[-2.0, 0.0, 2.0], seed=1102
+    )
 
 
 def _traversal_in_32_dimensions(traversal_latents):
-    _check_traversal(traversal_latents, latent_dim=32, dimension=17, values=np.linspace(-3, 3, 9), seed=1103)
+    _check_traversal(
+        traversal_latents, latent_dim=32, dimension=17, values=np.linspace(-3, 3, 9), seed=1103
+    )
 
 
 check_traversal_latents = LESSON.exercise(
@@ -153,7 +170,10 @@ def _check_direction(attribute_direction, count, latent_dim, seed):
                 with_mean - latents.astype(np.float64).mean(axis=0),
                 "you subtracted the mean of *all* latents; subtract the mean of those *without* the attribute.",
             ),
-            (with_mean, "that is the mean of the latents with the attribute: subtract the mean of those without it."),
+            (
+                with_mean,
+                "that is the mean of the latents with the attribute: subtract the mean of those without it.",
+            ),
             (
                 latents[has_attribute].sum(axis=0) - latents[~has_attribute].sum(axis=0),
                 "you summed instead of averaging: the two groups have different sizes, so take their means.",

@@ -63,7 +63,10 @@ def _check_psnr_on(psnr, shape, max_value, seed):
     ]
     if max_value != 1.0:  # with max_value = 1, squaring it changes nothing
         known_mistakes.append(
-            (10 * np.log10(max_value / mse), "the peak value must be squared: PSNR = 10 log10(max_value² / MSE).")
+            (
+                10 * np.log10(max_value / mse),
+                "the peak value must be squared: PSNR = 10 log10(max_value² / MSE).",
+            )
         )
     expect_close(
         got,
@@ -88,7 +91,9 @@ check_psnr = LESSON.exercise(
     "psnr",
     parts=[
         Part("8 images in [0, 1], shape (8, 28, 28, 1)", _psnr_of_unit_images),
-        Part("5 images in [0, 255] with max_value=255, shape (5, 12, 10, 1)", _psnr_of_8_bit_images),
+        Part(
+            "5 images in [0, 255] with max_value=255, shape (5, 12, 10, 1)", _psnr_of_8_bit_images
+        ),
     ],
 )
 

@@ -25,7 +25,9 @@ LESSON = Lesson("13", "Synthetic training data")
 
 
 def _sources(real_count, synthetic_count):
-    real = np.arange(1, real_count + 1, dtype=np.float32)[:, None, None, None] * np.ones((1, 4, 4, 1), np.float32)
+    real = np.arange(1, real_count + 1, dtype=np.float32)[:, None, None, None] * np.ones(
+        (1, 4, 4, 1), np.float32
+    )
     synthetic = -np.arange(1, synthetic_count + 1, dtype=np.float32)[:, None, None, None] * np.ones(
         (1, 4, 4, 1), np.float32
     )
@@ -36,7 +38,14 @@ def _one_batch(mixed_batch, fraction, batch_size, seed, real_count=40, synthetic
     """Calls the learner's function and returns the real and synthetic indices it picked, after checking them."""
     real, real_labels, synthetic, synthetic_labels = _sources(real_count, synthetic_count)
     result = call_learner(
-        mixed_batch, real, real_labels, synthetic, synthetic_labels, fraction, batch_size, np.random.default_rng(seed)
+        mixed_batch,
+        real,
+        real_labels,
+        synthetic,
+        synthetic_labels,
+        fraction,
+        batch_size,
+        np.random.default_rng(seed),
     )
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise WrongAnswer(f"expected a pair (images, labels), got {describe_value(result)}.")
@@ -50,7 +59,9 @@ def _one_batch(mixed_batch, fraction, batch_size, seed, real_count=40, synthetic
     if labels.shape != (batch_size,):
         raise WrongAnswer(f"expected {batch_size} labels, one per image, got {labels.shape[0]}.")
     identity = np.rint(images[:, 0, 0, 0]).astype(int)
-    known = (identity >= 1) & (identity <= real_count) | (identity <= -1) & (identity >= -synthetic_count)
+    known = (identity >= 1) & (identity <= real_count) | (identity <= -1) & (
+        identity >= -synthetic_count
+    )
     if not known.all() or not np.allclose(images, identity[:, None, None, None]):
         raise WrongAnswer(
             "the batch holds images that are not copies of the given real or synthetic images: pick images "
@@ -105,14 +116,21 @@ def _half_synthetic_drawn_at_random(mixed_batch):
                 "(e.g. `rng.choice(len(real_images), size=..., replace=False)`)."
             )
     if np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1]):
-        raise WrongAnswer("two different random generators gave the same batch: draw the indices with `rng`.")
+        raise WrongAnswer(
+            "two different random generators gave the same batch: draw the indices with `rng`."
+        )
 
 
 check_mixed_batch = LESSON.exercise(
     "mixed_batch",
     parts=[
-        Part("a batch of 32 with synthetic_fraction=0.25 (8 synthetic, 24 real)", _quarter_synthetic),
-        Part("a batch of 20 with synthetic_fraction=0.5, drawn at random", _half_synthetic_drawn_at_random),
+        Part(
+            "a batch of 32 with synthetic_fraction=0.25 (8 synthetic, 24 real)", _quarter_synthetic
+        ),
+        Part(
+            "a batch of 20 with synthetic_fraction=0.5, drawn at random",
+            _half_synthetic_drawn_at_random,
+        ),
     ],
 )
 

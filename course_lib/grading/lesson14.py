@@ -106,7 +106,9 @@ def _check_median_on(median_seconds, durations, warmup, repeats):
             f"followed by {repeats} timed ones, {warmup + repeats} in all."
         )
     try:
-        value = float(np.asarray(got, dtype=np.float64).reshape(-1)[0]) if np.size(got) == 1 else None
+        value = (
+            float(np.asarray(got, dtype=np.float64).reshape(-1)[0]) if np.size(got) == 1 else None
+        )
     except (TypeError, ValueError):
         value = None  # not a number: expect_close below says what it is
     if value is not None and 0 <= value < 0.5:
@@ -121,8 +123,14 @@ def _check_median_on(median_seconds, durations, warmup, repeats):
         np.median(timed),
         what="the median time",
         known_mistakes=[
-            (np.mean(timed), "that is the mean of the timed runs: one slow run moves a mean; take the median."),
-            (np.median(everything), "the warm-up run(s) were timed too: time only the runs after the warm-up."),
+            (
+                np.mean(timed),
+                "that is the mean of the timed runs: one slow run moves a mean; take the median.",
+            ),
+            (
+                np.median(everything),
+                "the warm-up run(s) were timed too: time only the runs after the warm-up.",
+            ),
             (
                 np.median(everything[:repeats]),
                 "the warm-up run(s) were timed too (the first calls were timed, the last ones not): time only "
@@ -159,7 +167,9 @@ _COUNT = 50
 
 def _indexed_images():
     """Image i is filled with the value i, so every image says which one it is; label i is (3 i) mod 10."""
-    images = np.broadcast_to(np.arange(_COUNT, dtype=np.uint8)[:, None, None], (_COUNT, 28, 28)).copy()
+    images = np.broadcast_to(
+        np.arange(_COUNT, dtype=np.uint8)[:, None, None], (_COUNT, 28, 28)
+    ).copy()
     return images, (np.arange(_COUNT) * 3 % 10).astype(np.int64)
 
 
@@ -173,12 +183,16 @@ def _epoch(dataset):
         raise WrongAnswer(f"reading the data set failed: {type(error).__name__}: {error}") from None
     for batch in batches:
         if not isinstance(batch, tuple | list) or len(batch) != 2:
-            raise WrongAnswer(f"each element should be a pair (images, labels), got {describe_value(batch)}.")
+            raise WrongAnswer(
+                f"each element should be a pair (images, labels), got {describe_value(batch)}."
+            )
         batch_images = as_array(batch[0], "a batch of images")
         batch_labels = as_array(batch[1], "a batch of labels").reshape(-1)
         if batch_images.dtype != np.float32:
-            raise WrongAnswer(f"the images should be float32, got {batch_images.dtype}: cast them with "
-                              "`tf.cast(images, 'float32')`.")
+            raise WrongAnswer(
+                f"the images should be float32, got {batch_images.dtype}: cast them with "
+                "`tf.cast(images, 'float32')`."
+            )
         if batch_images.ndim != 4 or batch_images.shape[1:] != (28, 28, 1):
             raise WrongAnswer(
                 f"expected batches of images of shape (batch, 28, 28, 1), got {batch_images.shape}: add the "
@@ -208,7 +222,9 @@ def _epoch(dataset):
         )
     expected_sizes = [16] * (_COUNT // 16) + ([_COUNT % 16] if _COUNT % 16 else [])
     if sizes != expected_sizes:
-        raise WrongAnswer(f"expected batches of 16 (the last one smaller), {expected_sizes}, got {sizes}.")
+        raise WrongAnswer(
+            f"expected batches of 16 (the last one smaller), {expected_sizes}, got {sizes}."
+        )
     return indices
 
 
@@ -223,7 +239,9 @@ def _call_pipeline(input_pipeline):
 def _pipeline_yields_every_image_once(input_pipeline):
     indices = _epoch(_call_pipeline(input_pipeline))
     if indices == list(range(_COUNT)):
-        raise WrongAnswer("the images come in their original order: shuffle them (after the cache).")
+        raise WrongAnswer(
+            "the images come in their original order: shuffle them (after the cache)."
+        )
 
 
 def _stages(dataset):
@@ -252,7 +270,9 @@ def _pipeline_is_reshuffled_cached_and_prefetched(input_pipeline):
                 f"while the model trains; its last stage is `{stages[0]}`."
             )
         if not any(stage.startswith("cache") for stage in stages):
-            raise WrongAnswer("the pipeline has no `.cache()`: add it after the scaling, before the shuffle.")
+            raise WrongAnswer(
+                "the pipeline has no `.cache()`: add it after the scaling, before the shuffle."
+            )
         cache_position = next(i for i, stage in enumerate(stages) if stage.startswith("cache"))
         if any("map" in stage for stage in stages[:cache_position]):
             raise WrongAnswer(
@@ -263,9 +283,14 @@ def _pipeline_is_reshuffled_cached_and_prefetched(input_pipeline):
 check_input_pipeline = LESSON.exercise(
     "input_pipeline",
     parts=[
-        Part("one epoch of 50 images in batches of 16: scaled, with their labels, shuffled", _pipeline_yields_every_image_once),
-        Part("two epochs: reshuffled each epoch, cached after the scaling, prefetched at the end",
-             _pipeline_is_reshuffled_cached_and_prefetched),
+        Part(
+            "one epoch of 50 images in batches of 16: scaled, with their labels, shuffled",
+            _pipeline_yields_every_image_once,
+        ),
+        Part(
+            "two epochs: reshuffled each epoch, cached after the scaling, prefetched at the end",
+            _pipeline_is_reshuffled_cached_and_prefetched,
+        ),
     ],
 )
 

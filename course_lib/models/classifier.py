@@ -116,7 +116,9 @@ def one_cycle_schedule(total_steps, peak_learning_rate=PEAK_LEARNING_RATE):
     )
 
 
-def compile_reference_classifier(model, steps_per_epoch, epochs, peak_learning_rate=PEAK_LEARNING_RATE):
+def compile_reference_classifier(
+    model, steps_per_epoch, epochs, peak_learning_rate=PEAK_LEARNING_RATE
+):
     """Compiles a classifier the reference way: Adam with a one-cycle learning rate (`one_cycle_schedule`).
 
     Args:
@@ -170,7 +172,9 @@ def train_reference_classifier(dataset_name, epochs=None, batch_size=BATCH_SIZE,
         x_train, y_train = data.take_subset(x_train, y_train, size=SMOKE_TRAIN_SIZE)
         x_test, y_test = data.take_subset(x_test, y_test, size=SMOKE_TEST_SIZE)
     train = data.make_dataset(data.scale_images(x_train), y_train, batch_size=batch_size)
-    test = data.make_dataset(data.scale_images(x_test), y_test, batch_size=512, shuffle=False, cache=False)
+    test = data.make_dataset(
+        data.scale_images(x_test), y_test, batch_size=512, shuffle=False, cache=False
+    )
 
     model = build_reference_classifier(name=f"reference_classifier_{key}")
     steps_per_epoch = int(np.ceil(len(x_train) / batch_size))
@@ -188,7 +192,9 @@ def train_reference_classifier(dataset_name, epochs=None, batch_size=BATCH_SIZE,
         "test_accuracy": round(float(test_accuracy), 4),
         "test_loss": round(float(test_loss), 4),
         "fit_seconds": round(fit_seconds, 1),
-        "history": {name: [round(float(v), 4) for v in values] for name, values in history.history.items()},
+        "history": {
+            name: [round(float(v), 4) for v in values] for name, values in history.history.items()
+        },
     }
     return model, info
 
@@ -244,5 +250,7 @@ def feature_extractor(model):
             f"the model {model.name!r} has no layer named {FEATURES_LAYER!r} (its layers: {names}); "
             "pass a model built by build_reference_classifier or loaded by load_reference_classifier."
         ) from None
-    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # a lone input, not a list of one
+    inputs = (
+        model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    )  # a lone input, not a list of one
     return keras.Model(inputs, features, name=f"{model.name}_features")

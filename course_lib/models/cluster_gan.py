@@ -129,9 +129,7 @@ def build_cluster_gan(cluster_frequencies, recipe=None, seed=None, **changes):
     return compile_from_recipe(gan, recipe)
 
 
-def train_cluster_gan(
-    images, recipe=None, seed=0, epochs=None, callbacks=(), verbose=0, **changes
-):
+def train_cluster_gan(images, recipe=None, seed=0, epochs=None, callbacks=(), verbose=0, **changes):
     """Clusters the images with k-means, then trains a cluster-conditioned GAN on them.
 
     Args:

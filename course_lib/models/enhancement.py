@@ -62,7 +62,9 @@ def unet_body(x, filters=DEFAULT_FILTERS):
     assert tuple(x.shape[1:]) == (height // shrink, width // shrink, filters[-1]), x.shape
     for level in range(len(filters) - 1, 0, -1):
         count, skip = filters[level - 1], skips[level - 1]
-        x = layers.Conv2DTranspose(count, 2, strides=2, padding="same", name=f"up{level}_upsample")(x)
+        x = layers.Conv2DTranspose(count, 2, strides=2, padding="same", name=f"up{level}_upsample")(
+            x
+        )
         x = layers.Concatenate(name=f"up{level}_skip")([x, skip])
         x = _conv_pair(x, count, name=f"up{level}")
     assert tuple(x.shape[1:]) == (height, width, filters[0]), x.shape
@@ -123,7 +125,9 @@ def build_super_resolver(filters=DEFAULT_FILTERS, name="super_resolver"):
         An uncompiled functional `keras.Model`.
     """
     small = keras.Input(shape=SMALL_SHAPE, name="small_images")
-    upsampled = layers.Resizing(*IMAGE_SHAPE[:2], interpolation="bicubic", name="bicubic_upsample")(small)
+    upsampled = layers.Resizing(*IMAGE_SHAPE[:2], interpolation="bicubic", name="bicubic_upsample")(
+        small
+    )
     assert tuple(upsampled.shape[1:]) == IMAGE_SHAPE, upsampled.shape
     output = _residual_output(upsampled, unet_body(upsampled, filters))
     model = keras.Model(small, output, name=name)

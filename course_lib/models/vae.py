@@ -236,7 +236,11 @@ def _as_widths(hidden_units):
     """`0` or `None` -> no layer, `256` -> one layer, `(512, 256)` -> several (encoder order)."""
     if not hidden_units:
         return []
-    return [int(hidden_units)] if isinstance(hidden_units, int) else [int(units) for units in hidden_units]
+    return (
+        [int(hidden_units)]
+        if isinstance(hidden_units, int)
+        else [int(units) for units in hidden_units]
+    )
 
 
 def build_vae_encoder(latent_dim=2, filters=(32, 64), hidden_units=0, dense_activation="relu"):
